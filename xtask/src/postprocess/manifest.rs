@@ -1,0 +1,66 @@
+//! Cargo.toml: workspace metadata, the path-segment encoder's dependency, TLS features.
+
+use crate::tree::Tree;
+use anyhow::{Context, Result, bail};
+use toml_edit::{DocumentMut, Item, Table, value};
+
+pub fn adapt(tree: &mut Tree) -> Result<()> {
+    let mut doc: DocumentMut = tree
+        .text("Cargo.toml")?
+        .parse()
+        .context("generated Cargo.toml")?;
+
+    let package = doc["package"]
+        .as_table_mut()
+        .context("Cargo.toml has no [package]")?;
+    // One version, licence and MSRV for the whole workspace; the generator's authors line names
+    // its own team, who do not maintain this crate.
+    for key in ["version", "license", "rust-version", "authors"] {
+        package.insert(key, workspace_inherited());
+    }
+    package.insert(
+        "description",
+        value("Low-level Passage Passkey Flex API bindings, generated from the project's OpenAPI spec"),
+    );
+    package.insert("readme", value("README.md"));
+
+    // path_segments.rs encodes path parameters with this crate.
+    let deps = doc["dependencies"]
+        .as_table_mut()
+        .context("Cargo.toml has no [dependencies]")?;
+    deps.insert("percent-encoding", value("2.3"));
+
+    // The facade passes these two straight through; fail if the generator renames them again
+    // (reqwest 0.12 called rustls `rustls-tls`).
+    let features = doc["features"]
+        .as_table()
+        .context("Cargo.toml has no [features]")?;
+    for feature in ["rustls", "native-tls"] {
+        if !features.contains_key(feature) {
+            bail!("generated Cargo.toml has no `{feature}` feature; the facade relies on it");
+        }
+    }
+    let default = features["default"]
+        .as_array()
+        .context("no default features")?;
+    if default
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        != ["rustls"]
+    {
+        bail!("generated default features are not [\"rustls\"]: check reqwestDefaultFeatures");
+    }
+
+    tree.set_text("Cargo.toml", doc.to_string());
+    Ok(())
+}
+
+fn workspace_inherited() -> Item {
+    let mut table = Table::new();
+    table.set_implicit(true);
+    table.insert("workspace", value(true));
+    let mut inline = table.into_inline_table();
+    inline.set_dotted(true);
+    Item::Value(inline.into())
+}

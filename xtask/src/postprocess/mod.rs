@@ -1,0 +1,53 @@
+//! Post-processing of the generator's output into the crate we commit.
+//!
+//! Each step is a small, exact text or TOML edit that fails loudly when the generator's output no
+//! longer has the shape it expects (for example after a generator upgrade), rather than silently
+//! doing nothing. Steps run in a fixed order; the result is then formatted by rustfmt.
+
+mod crate_files;
+mod crate_root;
+mod manifest;
+mod no_panics;
+mod open_enums;
+mod path_segments;
+mod undecodable_responses;
+
+use crate::config::CodegenConfig;
+use crate::tree::Tree;
+use anyhow::{Result, bail};
+
+pub fn apply(generated: Tree, config: &CodegenConfig) -> Result<Tree> {
+    let mut tree = crate_files::keep_crate_files(generated, config);
+    manifest::adapt(&mut tree)?;
+    crate_root::document_and_allow_lints(&mut tree)?;
+    open_enums::open_string_enums(&mut tree)?;
+    path_segments::percent_encode_path_segments(&mut tree)?;
+    undecodable_responses::keep_status_and_body(&mut tree)?;
+    no_panics::remove_deep_object_helper(&mut tree)?;
+    Ok(tree)
+}
+
+/// Replaces `from` with `to` exactly `expected` times (`None`: at least once) or fails naming
+/// the step, so a generator upgrade that changes its templates is caught here.
+fn replace_counted(
+    step: &str,
+    file: &str,
+    text: &str,
+    from: &str,
+    to: &str,
+    expected: Option<usize>,
+) -> Result<String> {
+    let found = text.matches(from).count();
+    let ok = match expected {
+        Some(n) => found == n,
+        None => found > 0,
+    };
+    if !ok {
+        bail!(
+            "post-processing step `{step}`: expected {} of {from:?} in {file}, found {found}; \
+             the generator's output changed shape, so update xtask/src/postprocess",
+            expected.map_or("at least one".to_string(), |n| n.to_string())
+        );
+    }
+    Ok(text.replace(from, to))
+}
