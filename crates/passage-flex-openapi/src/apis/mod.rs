@@ -1,0 +1,151 @@
+use std::error;
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct ResponseContent<T> {
+    pub status: reqwest::StatusCode,
+    pub content: String,
+    pub entity: Option<T>,
+}
+
+/// A success (2xx) response whose body is not the documented JSON.
+///
+/// Added by `cargo xtask codegen`: the generator's own code drops the status and the body here.
+#[derive(Debug, Clone)]
+pub struct UndecodableResponse {
+    /// The response's status.
+    pub status: reqwest::StatusCode,
+    /// The whole body, as text.
+    pub content: String,
+    /// Why it could not be decoded (the serde error, with the path to the failing field).
+    pub reason: String,
+}
+
+impl<T> Error<T> {
+    fn undecodable(status: reqwest::StatusCode, content: &str, reason: impl ToString) -> Self {
+        Error::UndecodableResponse(UndecodableResponse {
+            status,
+            content: content.to_owned(),
+            reason: reason.to_string(),
+        })
+    }
+}
+
+#[derive(Debug)]
+pub enum Error<T> {
+    Reqwest(reqwest::Error),
+    ReqwestMiddleware(reqwest_middleware::Error),
+    Serde(serde_json::Error),
+    SerdePathToError(serde_path_to_error::Error<serde_json::Error>),
+    Io(std::io::Error),
+    ResponseError(ResponseContent<T>),
+    UndecodableResponse(UndecodableResponse),
+}
+
+impl<T> fmt::Display for Error<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (module, e) = match self {
+            Error::Reqwest(e) => ("reqwest", e.to_string()),
+            Error::ReqwestMiddleware(e) => ("reqwest-middleware", e.to_string()),
+            Error::Serde(e) => ("serde", e.to_string()),
+            Error::SerdePathToError(e) => (
+                "serde",
+                format!("{}: {}", e.path().to_string(), e.inner().to_string()),
+            ),
+            Error::Io(e) => ("IO", e.to_string()),
+            Error::ResponseError(e) => ("response", format!("status code {}", e.status)),
+            Error::UndecodableResponse(e) => (
+                "response",
+                format!("status code {}: {}", e.status, e.reason),
+            ),
+        };
+        write!(f, "error in {}: {}", module, e)
+    }
+}
+
+impl<T: fmt::Debug> error::Error for Error<T> {
+    fn source(&self) -> Option<&(dyn error::Error + 'static)> {
+        Some(match self {
+            Error::Reqwest(e) => e,
+            Error::ReqwestMiddleware(e) => e,
+            Error::Serde(e) => e,
+            Error::SerdePathToError(e) => e,
+            Error::Io(e) => e,
+            Error::ResponseError(_) => return None,
+            Error::UndecodableResponse(_) => return None,
+        })
+    }
+}
+
+impl<T> From<reqwest::Error> for Error<T> {
+    fn from(e: reqwest::Error) -> Self {
+        Error::Reqwest(e)
+    }
+}
+
+impl<T> From<reqwest_middleware::Error> for Error<T> {
+    fn from(e: reqwest_middleware::Error) -> Self {
+        Error::ReqwestMiddleware(e)
+    }
+}
+
+impl<T> From<serde_json::Error> for Error<T> {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Serde(e)
+    }
+}
+
+impl<T> From<serde_path_to_error::Error<serde_json::Error>> for Error<T> {
+    fn from(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        Error::SerdePathToError(e)
+    }
+}
+
+impl<T> From<std::io::Error> for Error<T> {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// Percent-encodes one path segment (RFC 3986): everything but `A-Z a-z 0-9 - . _ ~`.
+///
+/// Replaced by `cargo xtask codegen`: the generator's form encoding turns a space into `+`.
+pub fn urlencode<T: AsRef<str>>(s: T) -> String {
+    percent_encoding::utf8_percent_encode(s.as_ref(), PATH_SEGMENT).to_string()
+}
+
+/// Bytes that must be escaped inside one path segment.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Internal use only
+/// A content type supported by this client.
+#[allow(dead_code)]
+enum ContentType {
+    Json,
+    Text,
+    Unsupported(String),
+}
+
+impl From<&str> for ContentType {
+    fn from(content_type: &str) -> Self {
+        if content_type.starts_with("application") && content_type.contains("json") {
+            return Self::Json;
+        } else if content_type.starts_with("text/plain") {
+            return Self::Text;
+        } else {
+            return Self::Unsupported(content_type.to_string());
+        }
+    }
+}
+
+pub mod apps_api;
+pub mod authenticate_api;
+pub mod transactions_api;
+pub mod user_devices_api;
+pub mod users_api;
+
+pub mod configuration;
