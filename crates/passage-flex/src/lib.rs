@@ -1,6 +1,88 @@
-//! Passage Passkey Flex for Rust backends.
+//! Passage Passkey Flex (by 1Password) for Rust backends: add passkeys to your own login.
 //!
-//! The facade is being built; until then the generated low-level bindings are re-exported.
+//! Your backend keeps its users and identifies each by its own immutable *external ID*.
+//! Passage runs the passkey (WebAuthn) ceremonies:
+//!
+//! 1. the backend creates a registration or authentication *transaction* for an external ID;
+//! 2. the browser runs the ceremony with Passage's browser SDK and gets a *nonce*;
+//! 3. the backend *verifies the nonce* and learns which external ID proved a passkey.
+//!
+//! The backend can also read users and their passkeys, and revoke passkeys.
+//!
+//! ```no_run
+//! use passage_flex::{Error, PassageFlex};
+//!
+//! # async fn run(nonce_from_browser: String) -> Result<(), Error> {
+//! let passage = PassageFlex::new(
+//!     std::env::var("PASSAGE_APP_ID").unwrap_or_default(),
+//!     std::env::var("PASSAGE_API_KEY").unwrap_or_default(),
+//! );
+//!
+//! let app = passage.get_app().await?;
+//! println!("app {} runs ceremonies on {}", app.name, app.auth_origin);
+//!
+//! // Sign-up or "add a passkey": hand the transaction ID to the browser SDK.
+//! let register_tx = passage
+//!     .create_register_transaction("user-42", "ada@example.com")
+//!     .await?;
+//! // Log-in: likewise.
+//! let login_tx = passage.create_authenticate_transaction("user-42").await?;
+//!
+//! // The browser posts back the nonce it got; verify it to learn who logged in.
+//! match passage.verify_nonce(nonce_from_browser).await {
+//!     Ok(external_id) => println!("{external_id} logged in; start a session"),
+//!     Err(Error::InvalidNonce(err)) => println!("refused: {err}"),
+//!     Err(err) => return Err(err),
+//! }
+//!
+//! // Admin pages: the user, their passkeys, revoking those unused for a year.
+//! let user = passage.get_user("user-42").await?;
+//! println!("{} has logged in {} times", user.external_id, user.login_count);
+//! let one_year_ago = chrono::Utc::now() - chrono::Duration::days(365);
+//! for device in passage.get_devices("user-42").await? {
+//!     if device.last_login_at < one_year_ago {
+//!         passage.revoke_device("user-42", &device.id).await?;
+//!     }
+//! }
+//! # let _ = (register_tx, login_tx);
+//! # Ok(()) }
+//! ```
+//!
+//! Every method is `async`, needs a tokio runtime, and returns [`Error`]: typed variants for the
+//! API's error codes ([`Error::InvalidNonce`], [`Error::UserNotFound`]...), transport failures
+//! and undecodable responses, with [`Error::status`] and [`Error::code`] on all API errors.
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS through rustls.
+//! - `native-tls`: the platform's TLS instead (with `default-features = false`).
+//!
+//! # The low-level API
+//!
+//! [`openapi`] re-exports the generated `passage-flex-openapi` crate, one async function per
+//! endpoint; [`PassageFlex::openapi_configuration`] hands out its ready configuration.
 #![warn(missing_docs)]
 
+mod builder;
+mod client;
+mod error;
+mod error_map;
+mod guard;
+mod lookup;
+mod middleware;
+mod operations;
+mod types;
+
+pub use builder::{DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PassageFlexBuilder};
+pub use client::PassageFlex;
+pub use error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
+pub use types::{
+    AppInfo, AppType, DeviceIcons, ListUsersOptions, PassageUser, PasskeyDevice, UserStatus,
+    UserSummary, WebAuthnType,
+};
+
+/// The chrono version the timestamps use.
+pub use chrono;
+
+/// The generated low-level crate, `passage-flex-openapi`, for calling endpoints directly.
 pub use passage_flex_openapi as openapi;

@@ -1,0 +1,260 @@
+//! [`PassageFlexBuilder`]: validated client settings.
+
+use crate::client::{PassageFlex, Ready};
+use crate::error::Error;
+use crate::middleware::{RequestDefaults, USER_AGENT};
+use passage_flex_openapi::apis::configuration::Configuration;
+use std::fmt;
+use std::time::Duration;
+use url::{Host, Url};
+
+/// The origin of Passage's API.
+pub const DEFAULT_BASE_URL: &str = "https://api.passage.id";
+/// How long a whole request may take, unless [`PassageFlexBuilder::timeout`] says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting may take, unless [`PassageFlexBuilder::connect_timeout`] says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Settings for a [`PassageFlex`] client, from [`PassageFlex::builder`].
+///
+/// ```no_run
+/// # fn run() -> Result<(), passage_flex::Error> {
+/// use std::time::Duration;
+///
+/// let passage = passage_flex::PassageFlex::builder("your-app-id", "your-api-key")
+///     .base_url("http://127.0.0.1:8080") // e.g. a local emulator; plain HTTP only on loopback
+///     .timeout(Duration::from_secs(5))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct PassageFlexBuilder {
+    app_id: String,
+    api_key: String,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    http_client: Option<reqwest::Client>,
+}
+
+impl PassageFlexBuilder {
+    pub(crate) fn new(app_id: String, api_key: String) -> Self {
+        PassageFlexBuilder {
+            app_id,
+            api_key,
+            base_url: DEFAULT_BASE_URL.to_string(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http_client: None,
+        }
+    }
+
+    /// The API's origin (default [`DEFAULT_BASE_URL`]); requests go to
+    /// `{origin}/v1/apps/{app_id}/...`. Must be `https://`, or `http://` on a loopback host
+    /// (`localhost`, `127.0.0.0/8`, `[::1]`), so the API key never crosses a network in clear.
+    pub fn base_url(mut self, origin: impl Into<String>) -> Self {
+        self.base_url = origin.into();
+        self
+    }
+
+    /// The most a whole request may take, connecting included (default [`DEFAULT_TIMEOUT`]).
+    /// Applies to a client given with [`PassageFlexBuilder::http_client`] too.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The most connecting may take (default [`DEFAULT_CONNECT_TIMEOUT`]). Ignored when
+    /// [`PassageFlexBuilder::http_client`] supplies the client: set it on that client.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Use this `reqwest::Client` (proxies, custom roots, a pool shared with the rest of the
+    /// application). The SDK still adds its headers and request timeout to every request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Validates the settings and builds the client.
+    pub fn build(self) -> Result<PassageFlex, Error> {
+        check_app_id(&self.app_id)?;
+        check_api_key(&self.api_key)?;
+        let base_path = api_base_path(&self.base_url)?;
+        if self.timeout.is_zero() {
+            return Err(invalid("the timeout must be longer than zero"));
+        }
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
+        };
+        let client = reqwest_middleware::ClientBuilder::new(http)
+            .with(RequestDefaults {
+                timeout: self.timeout,
+            })
+            .build();
+        // Every field spelled out: `Configuration::default()` builds a reqwest client of its
+        // own, which can panic when no TLS backend initialises.
+        let configuration = Configuration {
+            base_path,
+            user_agent: Some(USER_AGENT.to_string()),
+            client,
+            basic_auth: None,
+            oauth_access_token: None,
+            bearer_access_token: Some(self.api_key),
+            api_key: None,
+        };
+        Ok(PassageFlex::from_ready(Ready {
+            app_id: self.app_id,
+            configuration,
+        }))
+    }
+}
+
+impl fmt::Debug for PassageFlexBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PassageFlexBuilder")
+            .field("app_id", &self.app_id)
+            .field("api_key", &"[REDACTED]")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+fn invalid(message: &str) -> Error {
+    Error::InvalidConfiguration(message.to_string())
+}
+
+fn check_app_id(app_id: &str) -> Result<(), Error> {
+    if app_id.is_empty() {
+        return Err(invalid("the app ID is empty"));
+    }
+    if app_id == "."
+        || app_id == ".."
+        || app_id.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid("the app ID is malformed"));
+    }
+    Ok(())
+}
+
+/// The key goes into an `Authorization` header; these messages never include it.
+fn check_api_key(api_key: &str) -> Result<(), Error> {
+    if api_key.is_empty() {
+        return Err(invalid("the API key is empty"));
+    }
+    if !api_key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(invalid(
+            "the API key is malformed (whitespace or non-ASCII characters)",
+        ));
+    }
+    Ok(())
+}
+
+/// `{origin}/v1`, after checking the origin is safe to send the API key to.
+fn api_base_path(origin: &str) -> Result<String, Error> {
+    let url = Url::parse(origin).map_err(|err| invalid(&format!("base URL {origin:?}: {err}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("the base URL must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("the base URL must not have a query or fragment"));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(url.host()) => {}
+        "http" => {
+            return Err(invalid(
+                "plain http:// is only allowed to a loopback host; use https:// so the API key \
+                 is not sent in clear text",
+            ));
+        }
+        other => return Err(invalid(&format!("unsupported base URL scheme {other:?}"))),
+    }
+    Ok(format!("{}/v1", url.as_str().trim_end_matches('/')))
+}
+
+fn is_loopback(host: Option<Host<&str>>) -> bool {
+    match host {
+        Some(Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_appends_v1_to_the_origin() {
+        assert_eq!(
+            api_base_path("https://api.passage.id").unwrap(),
+            "https://api.passage.id/v1"
+        );
+        assert_eq!(
+            api_base_path("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080/v1"
+        );
+        assert_eq!(
+            api_base_path("http://[::1]:9/prefix").unwrap(),
+            "http://[::1]:9/prefix/v1"
+        );
+        assert_eq!(
+            api_base_path("http://LOCALHOST:1").unwrap(),
+            "http://localhost:1/v1"
+        );
+    }
+
+    #[test]
+    fn plain_http_is_refused_off_loopback() {
+        for origin in [
+            "http://api.passage.id",
+            "http://10.0.0.1",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+        ] {
+            let err = api_base_path(origin).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidConfiguration(_)),
+                "{origin}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_origins_are_refused() {
+        for origin in [
+            "",
+            "api.passage.id",
+            "ftp://api.passage.id",
+            "https://user:pw@api.passage.id",
+            "https://api.passage.id/?x=1",
+            "https://api.passage.id/#x",
+        ] {
+            assert!(api_base_path(origin).is_err(), "{origin:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn bad_credentials_are_refused_without_echoing_the_key() {
+        assert!(check_app_id("").is_err());
+        assert!(check_app_id("..").is_err());
+        assert!(check_app_id("app id").is_err());
+        assert!(check_app_id("app_123").is_ok());
+        let secret = "sk live\n123";
+        let err = check_api_key(secret).unwrap_err().to_string();
+        assert!(!err.contains("sk live"), "{err}");
+        assert!(check_api_key("").is_err());
+        assert!(check_api_key("sk_live_123").is_ok());
+    }
+}

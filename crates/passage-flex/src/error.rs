@@ -1,0 +1,235 @@
+//! The one error type of the SDK.
+
+use std::fmt;
+
+/// Everything that can go wrong in a call to Passage.
+///
+/// API errors are mapped by the response body's `code` first and the HTTP status second (Passage
+/// has answered an invalid nonce with both 400 and 401). [`Error::status`] and [`Error::code`]
+/// work on every error that came from an HTTP response.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument was rejected before any request was sent (for example an empty external ID).
+    #[error("invalid argument `{argument}`: {reason}")]
+    InvalidArgument {
+        /// The parameter's name.
+        argument: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The client's configuration is unusable (empty API key, plain-HTTP origin, missing
+    /// environment variable...). [`PassageFlex::new`](crate::PassageFlex::new) defers this error
+    /// to every call; [`PassageFlexBuilder::build`](crate::PassageFlexBuilder::build) returns it.
+    #[error("invalid client configuration: {0}")]
+    InvalidConfiguration(String),
+    /// `invalid_request` (or a 400 without a code): the request is malformed.
+    #[error("invalid request: {0}")]
+    InvalidRequest(ApiError),
+    /// `invalid_access_token` (or a 401 without a code): the API key is wrong or revoked.
+    #[error("invalid API key: {0}")]
+    InvalidAccessToken(ApiError),
+    /// `invalid_nonce`: the nonce is unknown, expired or already used.
+    #[error("invalid nonce: {0}")]
+    InvalidNonce(ApiError),
+    /// `operation_not_allowed` (or a 403 without a code).
+    #[error("operation not allowed: {0}")]
+    OperationNotAllowed(ApiError),
+    /// `user_not_found`, or no user has exactly the external ID asked for.
+    #[error("user not found: {0}")]
+    UserNotFound(ApiError),
+    /// `device_not_found`.
+    #[error("device not found: {0}")]
+    DeviceNotFound(ApiError),
+    /// `user_has_no_passkeys`: an authentication transaction for a user without a passkey.
+    #[error("user has no passkeys: {0}")]
+    UserHasNoPasskeys(ApiError),
+    /// Any other error answer (another code, an unknown code, or a gateway's non-JSON page).
+    #[error("Passage API error: {0}")]
+    Api(ApiError),
+    /// The connection could not be made (refused, DNS, reset before an answer).
+    #[error("could not connect to Passage: {0}")]
+    Connect(#[source] Transport),
+    /// No complete answer within the configured timeout.
+    #[error("request to Passage timed out: {0}")]
+    Timeout(#[source] Transport),
+    /// The TLS handshake failed (certificate, protocol).
+    #[error("TLS failure talking to Passage: {0}")]
+    Tls(#[source] Transport),
+    /// Another transport failure (the connection dropped mid-body, a middleware failed...).
+    #[error("transport failure talking to Passage: {0}")]
+    Transport(#[source] Transport),
+    /// A success response whose body is not what the API documents.
+    #[error(
+        "undecodable response to {operation} (status {status}): {reason}; body starts: {snippet:?}"
+    )]
+    Decode {
+        /// The operation that got the response.
+        operation: &'static str,
+        /// The response's HTTP status.
+        status: u16,
+        /// The start of the body, at most [`SNIPPET_LIMIT`] bytes.
+        snippet: String,
+        /// Why it could not be decoded, with the path to the failing field.
+        reason: String,
+    },
+}
+
+/// The most bytes of a response body an error keeps.
+pub const SNIPPET_LIMIT: usize = 256;
+
+impl Error {
+    /// The HTTP status of the response this error came from, if it came from one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Decode { status, .. } => Some(*status),
+            _ => self.api_error().map(|e| e.status),
+        }
+    }
+
+    /// The API's error code (`"user_not_found"`...), if the response carried one.
+    pub fn code(&self) -> Option<&str> {
+        self.api_error()?.code.as_ref().map(ErrorCode::as_str)
+    }
+
+    /// The API error behind this error, for any variant that came from an error response.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::InvalidRequest(e)
+            | Error::InvalidAccessToken(e)
+            | Error::InvalidNonce(e)
+            | Error::OperationNotAllowed(e)
+            | Error::UserNotFound(e)
+            | Error::DeviceNotFound(e)
+            | Error::UserHasNoPasskeys(e)
+            | Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An error answer from the Passage API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation that was answered (`"get_user"`, `"verify_nonce"`...).
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The body's `code`; `None` when the body was not a Passage error (a gateway's HTML page).
+    pub code: Option<ErrorCode>,
+    /// The body's `error` message, or the start of a body that was not a Passage error.
+    pub message: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} answered {}", self.operation, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// A transport failure's description, with the underlying error as its source.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation}: {source}")]
+pub struct Transport {
+    /// The operation that failed.
+    pub operation: &'static str,
+    /// The underlying reqwest or middleware error.
+    #[source]
+    pub source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+/// The API's machine-readable error codes. Codes this version does not know are kept in
+/// [`ErrorCode::Unknown`], so a new code from Passage never breaks error handling.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `invalid_request`
+    InvalidRequest,
+    /// `custom_provider_required`
+    CustomProviderRequired,
+    /// `invalid_access_token`
+    InvalidAccessToken,
+    /// `invalid_nonce`
+    InvalidNonce,
+    /// `operation_not_allowed`
+    OperationNotAllowed,
+    /// `cannot_create_transaction`
+    CannotCreateTransaction,
+    /// `user_not_found`
+    UserNotFound,
+    /// `device_not_found`
+    DeviceNotFound,
+    /// `app_not_found`
+    AppNotFound,
+    /// `api_key_not_found`
+    ApiKeyNotFound,
+    /// `user_has_no_passkeys`
+    UserHasNoPasskeys,
+    /// `user_already_admin`
+    UserAlreadyAdmin,
+    /// `internal_server_error`
+    InternalServerError,
+    /// Any other code, as sent.
+    Unknown(String),
+}
+
+const KNOWN_CODES: [(&str, ErrorCode); 13] = [
+    ("invalid_request", ErrorCode::InvalidRequest),
+    (
+        "custom_provider_required",
+        ErrorCode::CustomProviderRequired,
+    ),
+    ("invalid_access_token", ErrorCode::InvalidAccessToken),
+    ("invalid_nonce", ErrorCode::InvalidNonce),
+    ("operation_not_allowed", ErrorCode::OperationNotAllowed),
+    (
+        "cannot_create_transaction",
+        ErrorCode::CannotCreateTransaction,
+    ),
+    ("user_not_found", ErrorCode::UserNotFound),
+    ("device_not_found", ErrorCode::DeviceNotFound),
+    ("app_not_found", ErrorCode::AppNotFound),
+    ("api_key_not_found", ErrorCode::ApiKeyNotFound),
+    ("user_has_no_passkeys", ErrorCode::UserHasNoPasskeys),
+    ("user_already_admin", ErrorCode::UserAlreadyAdmin),
+    ("internal_server_error", ErrorCode::InternalServerError),
+];
+
+impl ErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::Unknown(code) => code,
+            known => KNOWN_CODES
+                .iter()
+                .find(|(_, code)| code == known)
+                .map_or("", |(wire, _)| wire),
+        }
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(wire: &str) -> Self {
+        KNOWN_CODES
+            .iter()
+            .find(|(known, _)| *known == wire)
+            .map_or_else(
+                || ErrorCode::Unknown(wire.to_string()),
+                |(_, code)| code.clone(),
+            )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

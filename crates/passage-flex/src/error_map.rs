@@ -1,0 +1,117 @@
+//! Turning the generated crate's errors into [`Error`]: the only place that reads HTTP errors.
+
+use crate::error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
+use passage_flex_openapi::apis;
+use serde::Deserialize;
+
+/// Maps a failed generated call of `operation`.
+pub(crate) fn from_generated<T>(operation: &'static str, err: apis::Error<T>) -> Error {
+    match err {
+        apis::Error::ResponseError(response) => {
+            from_error_response(operation, response.status.as_u16(), &response.content)
+        }
+        apis::Error::UndecodableResponse(response) => Error::Decode {
+            operation,
+            status: response.status.as_u16(),
+            snippet: snippet(&response.content),
+            reason: response.reason,
+        },
+        apis::Error::Reqwest(err) => from_reqwest(operation, err),
+        apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Reqwest(err)) => {
+            from_reqwest(operation, err)
+        }
+        apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Middleware(err)) => {
+            transport(operation, err.into(), Error::Transport)
+        }
+        // Success bodies that fail to decode arrive as UndecodableResponse; these remain for
+        // request serialisation and I/O, which the SDK's own types never trigger.
+        apis::Error::Serde(err) => transport(operation, err.into(), Error::Transport),
+        apis::Error::SerdePathToError(err) => transport(operation, err.into(), Error::Transport),
+        apis::Error::Io(err) => transport(operation, err.into(), Error::Transport),
+    }
+}
+
+/// The Passage error body, read tolerantly: a gateway may send anything.
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: Option<String>,
+    error: Option<String>,
+}
+
+/// Code first, status second.
+fn from_error_response(operation: &'static str, status: u16, content: &str) -> Error {
+    let body = serde_json::from_str::<ErrorBody>(content).ok();
+    let (code, message) = match body {
+        Some(body) => (
+            body.code.as_deref().map(ErrorCode::from),
+            body.error.unwrap_or_default(),
+        ),
+        None => (None, snippet(content)),
+    };
+    let api = ApiError {
+        operation,
+        status,
+        code,
+        message,
+    };
+    match (&api.code, status) {
+        (Some(ErrorCode::InvalidRequest), _) => Error::InvalidRequest(api),
+        (Some(ErrorCode::InvalidAccessToken), _) => Error::InvalidAccessToken(api),
+        (Some(ErrorCode::InvalidNonce), _) => Error::InvalidNonce(api),
+        (Some(ErrorCode::OperationNotAllowed), _) => Error::OperationNotAllowed(api),
+        (Some(ErrorCode::UserNotFound), _) => Error::UserNotFound(api),
+        (Some(ErrorCode::DeviceNotFound), _) => Error::DeviceNotFound(api),
+        (Some(ErrorCode::UserHasNoPasskeys), _) => Error::UserHasNoPasskeys(api),
+        (_, 400) => Error::InvalidRequest(api),
+        (_, 401) => Error::InvalidAccessToken(api),
+        (_, 403) => Error::OperationNotAllowed(api),
+        _ => Error::Api(api),
+    }
+}
+
+fn from_reqwest(operation: &'static str, err: reqwest::Error) -> Error {
+    let kind = if err.is_timeout() {
+        Error::Timeout
+    } else if err.is_connect() && mentions_tls(&err) {
+        Error::Tls
+    } else if err.is_connect() {
+        Error::Connect
+    } else {
+        Error::Transport
+    };
+    transport(operation, Box::new(err), kind)
+}
+
+fn transport(
+    operation: &'static str,
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    kind: fn(Transport) -> Error,
+) -> Error {
+    kind(Transport { operation, source })
+}
+
+/// reqwest reports a failed TLS handshake as a connect error and exposes no TLS flag, so the
+/// cause chain (rustls or native-tls messages) tells the two apart.
+fn mentions_tls(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(err);
+    while let Some(err) = cause {
+        let text = err.to_string().to_ascii_lowercase();
+        if ["certificate", "tls", "ssl", "handshake"]
+            .iter()
+            .any(|word| text.contains(word))
+        {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
+}
+
+/// The start of a body, cut at a character boundary, for error messages.
+pub(crate) fn snippet(body: &str) -> String {
+    let mut end = body.len().min(SNIPPET_LIMIT);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    body[..end].to_string()
+}

@@ -1,0 +1,41 @@
+use crate::{Error, PassageFlex, PasskeyDevice, error_map, guard, lookup};
+use passage_flex_openapi::apis::user_devices_api;
+
+impl PassageFlex {
+    /// The passkeys of the user `external_id`.
+    pub async fn get_devices(
+        &self,
+        external_id: impl AsRef<str>,
+    ) -> Result<Vec<PasskeyDevice>, Error> {
+        let external_id = external_id.as_ref();
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let response =
+            user_devices_api::list_user_devices(&ready.configuration, &ready.app_id, &user_id)
+                .await
+                .map_err(|err| error_map::from_generated("get_devices", err))?;
+        Ok(response.devices.into_iter().map(Into::into).collect())
+    }
+
+    /// Revokes the passkey `device_id` of the user `external_id`; it can no longer log in.
+    pub async fn revoke_device(
+        &self,
+        external_id: impl AsRef<str>,
+        device_id: impl AsRef<str>,
+    ) -> Result<(), Error> {
+        let (external_id, device_id) = (external_id.as_ref(), device_id.as_ref());
+        guard::non_empty("external_id", external_id)?;
+        guard::path_segment("device_id", device_id)?;
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        user_devices_api::delete_user_devices(
+            &ready.configuration,
+            &ready.app_id,
+            &user_id,
+            device_id,
+        )
+        .await
+        .map_err(|err| error_map::from_generated("revoke_device", err))
+    }
+}

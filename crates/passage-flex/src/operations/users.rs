@@ -1,0 +1,178 @@
+use crate::{
+    Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, error_map, guard, lookup,
+};
+use futures::{Stream, StreamExt, TryStreamExt, stream};
+use passage_flex_openapi::apis::users_api;
+use passage_flex_openapi::models;
+
+impl PassageFlex {
+    /// The user `external_id`, with their passkeys.
+    pub async fn get_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
+        let external_id = external_id.as_ref();
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        self.get_user_by_id(user_id).await
+    }
+
+    /// The user with this Passage user ID (not the external ID), with their passkeys.
+    pub async fn get_user_by_id(&self, user_id: impl AsRef<str>) -> Result<PassageUser, Error> {
+        let user_id = user_id.as_ref();
+        guard::path_segment("user_id", user_id)?;
+        let ready = self.ready()?;
+        let response = users_api::get_user(&ready.configuration, &ready.app_id, user_id)
+            .await
+            .map_err(|err| error_map::from_generated("get_user", err))?;
+        Ok(response.user.into())
+    }
+
+    /// Deletes the user `external_id` and their passkeys from Passage.
+    pub async fn delete_user(&self, external_id: impl AsRef<str>) -> Result<(), Error> {
+        let external_id = external_id.as_ref();
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
+            .await
+            .map_err(|err| error_map::from_generated("delete_user", err))
+    }
+
+    /// Lets the user `external_id` log in again after [`PassageFlex::deactivate_user`].
+    pub async fn activate_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
+        let external_id = external_id.as_ref();
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let response = users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
+            .await
+            .map_err(|err| error_map::from_generated("activate_user", err))?;
+        Ok(response.user.into())
+    }
+
+    /// Stops the user `external_id` from logging in until [`PassageFlex::activate_user`].
+    pub async fn deactivate_user(
+        &self,
+        external_id: impl AsRef<str>,
+    ) -> Result<PassageUser, Error> {
+        let external_id = external_id.as_ref();
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let response = users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
+            .await
+            .map_err(|err| error_map::from_generated("deactivate_user", err))?;
+        Ok(response.user.into())
+    }
+
+    /// Replaces the metadata of the user `external_id` with `metadata`, a JSON object.
+    pub async fn update_user_metadata(
+        &self,
+        external_id: impl AsRef<str>,
+        metadata: serde_json::Value,
+    ) -> Result<PassageUser, Error> {
+        let external_id = external_id.as_ref();
+        guard::non_empty("external_id", external_id)?;
+        let serde_json::Value::Object(fields) = metadata else {
+            return Err(Error::InvalidArgument {
+                argument: "metadata",
+                reason: "must be a JSON object",
+            });
+        };
+        let ready = self.ready()?;
+        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let request = models::UpdateUserRequest {
+            user_metadata: Some(fields.into_iter().collect()),
+            ..models::UpdateUserRequest::new()
+        };
+        let response =
+            users_api::update_user(&ready.configuration, &ready.app_id, &user_id, request)
+                .await
+                .map_err(|err| error_map::from_generated("update_user_metadata", err))?;
+        Ok(response.user.into())
+    }
+
+    /// Every user of the app, page after page, as one stream.
+    ///
+    /// Pages are fetched lazily as the stream is read. The first page's `created_before` is
+    /// sent with every later page, so users created meanwhile do not shift the pages. The
+    /// stream ends after the first error.
+    ///
+    /// ```no_run
+    /// # async fn run(passage: passage_flex::PassageFlex) -> Result<(), passage_flex::Error> {
+    /// use futures::TryStreamExt;
+    /// use passage_flex::ListUsersOptions;
+    ///
+    /// let users: Vec<_> = passage.list_users(ListUsersOptions::new()).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn list_users(
+        &self,
+        options: ListUsersOptions,
+    ) -> impl Stream<Item = Result<UserSummary, Error>> + Send + 'static {
+        let first = Cursor {
+            client: self.clone(),
+            page: 1,
+            created_before: options.created_before,
+            options,
+        };
+        stream::try_unfold(Some(first), |cursor| async move {
+            match cursor {
+                Some(cursor) => cursor.next_page().await.map(Some),
+                None => Ok(None),
+            }
+        })
+        .map_ok(|users: Vec<UserSummary>| stream::iter(users.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+}
+
+/// Where the user stream is: the next page to fetch, pinned to one `created_before`.
+struct Cursor {
+    client: PassageFlex,
+    options: ListUsersOptions,
+    page: i32,
+    created_before: Option<i64>,
+}
+
+impl Cursor {
+    /// Fetches this page; returns its users and the cursor of the next page, if there is one.
+    async fn next_page(self) -> Result<(Vec<UserSummary>, Option<Cursor>), Error> {
+        let page_size = i32::try_from(self.options.page_size)
+            .ok()
+            .filter(|size| *size >= 1)
+            .ok_or(Error::InvalidArgument {
+                argument: "page_size",
+                reason: "must be between 1 and i32::MAX",
+            })?;
+        let ready = self.client.ready()?;
+        let response = users_api::list_paginated_users(
+            &ready.configuration,
+            &ready.app_id,
+            Some(self.page),
+            Some(page_size),
+            self.created_before,
+            self.options.order_by.as_deref(),
+            None,
+            None,
+            None,
+            self.options.status.clone().map(Into::into),
+            None,
+            None,
+            None,
+        )
+        .await
+        .map_err(|err| error_map::from_generated("list_users", err))?;
+        let more = !response.users.is_empty() && !response._links.next.href.is_empty();
+        let users = response.users.into_iter().map(Into::into).collect();
+        let next = match (more, self.page.checked_add(1)) {
+            (true, Some(page)) => Some(Cursor {
+                page,
+                created_before: Some(response.created_before),
+                ..self
+            }),
+            _ => None,
+        };
+        Ok((users, next))
+    }
+}
