@@ -90,19 +90,35 @@ fn transport(
     kind(Transport { operation, source })
 }
 
-/// reqwest reports a failed TLS handshake as a connect error and exposes no TLS flag, so the
-/// cause chain (rustls or native-tls messages) tells the two apart.
+/// reqwest reports a failed TLS handshake as a connect error and has no TLS flag, so the cause
+/// chain is searched for the TLS backend's own error type. `io::Error::source` skips the error
+/// it wraps, so wrapped errors are opened with `get_ref`.
 fn mentions_tls(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause = Some(err);
     while let Some(err) = cause {
-        let text = err.to_string().to_ascii_lowercase();
-        if ["certificate", "tls", "ssl", "handshake"]
-            .iter()
-            .any(|word| text.contains(word))
-        {
+        if is_tls_backend_error(err) {
+            return true;
+        }
+        let wrapped = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        if wrapped.is_some_and(|inner| mentions_tls(inner)) {
             return true;
         }
         cause = err.source();
+    }
+    false
+}
+
+#[allow(unused_variables)] // with neither TLS feature, nothing is TLS
+fn is_tls_backend_error(err: &(dyn std::error::Error + 'static)) -> bool {
+    #[cfg(feature = "rustls")]
+    if err.is::<rustls::Error>() {
+        return true;
+    }
+    #[cfg(feature = "native-tls")]
+    if err.is::<native_tls::Error>() {
+        return true;
     }
     false
 }

@@ -1,0 +1,159 @@
+//! Arguments that need percent-encoding, the external-ID mismatch, unknown enum values and
+//! fields, and timestamps with fractions and offsets.
+
+use chrono::{TimeZone, Utc};
+use httpmock::prelude::*;
+use passage_flex::{Error, UserStatus, WebAuthnType};
+use passage_flex_tests::*;
+use serde_json::json;
+
+const ODD_EXTERNAL_ID: &str = "a b/c?d&e#f+ü";
+const ODD_USER_ID: &str = "psg/1 ?&#ü";
+const ODD_USER_ID_ENCODED: &str = "psg%2F1%20%3F%26%23%C3%BC";
+
+#[tokio::test]
+async fn odd_characters_survive_in_query_and_path() {
+    let server = MockServer::start_async().await;
+    let lookup = stub_lookup(&server, ODD_EXTERNAL_ID, ODD_USER_ID, ODD_EXTERNAL_ID).await;
+    let delete = server
+        .mock_async(|when, then| {
+            when.method(DELETE).path(app_path(&format!(
+                "/users/{ODD_USER_ID_ENCODED}/devices/dev%2F%3F%23%20x"
+            )));
+            then.status(200);
+        })
+        .await;
+
+    client(&server)
+        .revoke_device(ODD_EXTERNAL_ID, "dev/?# x")
+        .await
+        .expect("revoke with odd IDs");
+
+    lookup.assert_async().await;
+    delete.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_user_matched_by_email_is_not_the_user_asked_for() {
+    let server = MockServer::start_async().await;
+    // `identifier` also matches emails: Passage answers with a user whose external ID differs.
+    stub_lookup(&server, "ada@example.com", "psg_other", "someone-else").await;
+    let act = server
+        .mock_async(|when, then| {
+            when.path_includes("psg_other");
+            then.status(200);
+        })
+        .await;
+
+    let passage = client(&server);
+    let err = passage
+        .get_devices("ada@example.com")
+        .await
+        .expect_err("not that user");
+    assert!(matches!(err, Error::UserNotFound(_)), "{err:?}");
+    assert_eq!(err.code(), Some("user_not_found"));
+    let err = passage
+        .revoke_device("ada@example.com", "dev_1")
+        .await
+        .expect_err("not that user");
+    assert!(matches!(err, Error::UserNotFound(_)), "{err:?}");
+    let err = passage
+        .delete_user("ada@example.com")
+        .await
+        .expect_err("not that user");
+    assert!(matches!(err, Error::UserNotFound(_)), "{err:?}");
+    assert_eq!(
+        act.calls_async().await,
+        0,
+        "nothing may be done to another user"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_lookup_is_user_not_found() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(users_page_json(vec![], 1, ""));
+        })
+        .await;
+    let err = client(&server)
+        .get_user("nobody")
+        .await
+        .expect_err("no such user");
+    assert!(matches!(err, Error::UserNotFound(_)), "{err:?}");
+    assert_eq!(err.status(), Some(404));
+}
+
+#[tokio::test]
+async fn unknown_enum_values_and_fields_are_accepted() {
+    let server = MockServer::start_async().await;
+    let mut user = user_json("psg_1", "user-42");
+    user["status"] = json!("suspended_for_review");
+    user["webauthn_types"] = json!(["passkey", "quantum_key"]);
+    user["webauthn_devices"] = json!([device_json("dev_1", "quantum_key")]);
+    user["a_field_added_next_year"] = json!({"nested": [1, 2, 3]});
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users/psg_1"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"user": user, "another_new_field": true}));
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user_by_id("psg_1")
+        .await
+        .expect("tolerant parsing");
+
+    assert_eq!(
+        user.status,
+        UserStatus::Unknown("suspended_for_review".into())
+    );
+    assert_eq!(
+        user.webauthn_types,
+        [
+            WebAuthnType::Passkey,
+            WebAuthnType::Unknown("quantum_key".into())
+        ]
+    );
+    assert_eq!(
+        user.webauthn_devices[0].device_type,
+        WebAuthnType::Unknown("quantum_key".into())
+    );
+}
+
+#[tokio::test]
+async fn timestamps_with_fractions_and_offsets_become_comparable_utc() {
+    let server = MockServer::start_async().await;
+    stub_lookup(&server, "user-42", "psg_1", "user-42").await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users/psg_1/devices"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"devices": [device_json("dev_1", "passkey")]}));
+        })
+        .await;
+
+    let devices = client(&server)
+        .get_devices("user-42")
+        .await
+        .expect("devices");
+    let device = &devices[0];
+
+    // "2023-01-01T00:00:00-05:00"
+    assert_eq!(
+        device.last_login_at,
+        Utc.with_ymd_and_hms(2023, 1, 1, 5, 0, 0).unwrap()
+    );
+    // "2024-06-01T12:00:00.123456789Z"
+    assert_eq!(device.updated_at.timestamp_subsec_nanos(), 123_456_789);
+    let one_year_ago = Utc::now() - chrono::Duration::days(365);
+    assert!(device.last_login_at < one_year_ago);
+    assert!(device.created_at < device.updated_at);
+}
