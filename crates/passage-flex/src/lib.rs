@@ -86,3 +86,8 @@ pub use chrono;
 
 /// The generated low-level crate, `passage-flex-openapi`, for calling endpoints directly.
 pub use passage_flex_openapi as openapi;
+
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
