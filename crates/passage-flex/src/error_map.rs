@@ -72,7 +72,7 @@ fn from_error_response(operation: &'static str, status: u16, content: &str) -> E
 fn from_reqwest(operation: &'static str, err: reqwest::Error) -> Error {
     let kind = if err.is_timeout() {
         Error::Timeout
-    } else if err.is_connect() && mentions_tls(&err) {
+    } else if err.is_connect() && caused_by_tls(&err) {
         Error::Tls
     } else if err.is_connect() {
         Error::Connect
@@ -93,7 +93,7 @@ fn transport(
 /// reqwest reports a failed TLS handshake as a connect error and has no TLS flag, so the cause
 /// chain is searched for the TLS backend's own error type. `io::Error::source` skips the error
 /// it wraps, so wrapped errors are opened with `get_ref`.
-fn mentions_tls(err: &(dyn std::error::Error + 'static)) -> bool {
+fn caused_by_tls(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause = Some(err);
     while let Some(err) = cause {
         if is_tls_backend_error(err) {
@@ -102,7 +102,7 @@ fn mentions_tls(err: &(dyn std::error::Error + 'static)) -> bool {
         let wrapped = err
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref());
-        if wrapped.is_some_and(|inner| mentions_tls(inner)) {
+        if wrapped.is_some_and(|inner| caused_by_tls(inner)) {
             return true;
         }
         cause = err.source();

@@ -2,7 +2,7 @@
 
 use crate::client::Ready;
 use crate::error::{ApiError, Error, ErrorCode};
-use crate::error_map;
+use crate::{PassageFlex, error_map, guard};
 use passage_flex_openapi::apis::users_api;
 
 /// The Passage ID of the user whose external ID is exactly `external_id`.
@@ -37,5 +37,19 @@ pub(crate) async fn passage_user_id(ready: &Ready, external_id: &str) -> Result<
             code: Some(ErrorCode::UserNotFound),
             message: "no user has this external ID".to_string(),
         })),
+    }
+}
+
+impl PassageFlex {
+    /// The first steps of every external-ID operation: check the argument, then find the
+    /// client's state and the user's Passage ID.
+    pub(crate) async fn ready_with_user_id(
+        &self,
+        external_id: &str,
+    ) -> Result<(&Ready, String), Error> {
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let user_id = passage_user_id(ready, external_id).await?;
+        Ok((ready, user_id))
     }
 }

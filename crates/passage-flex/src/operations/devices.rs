@@ -1,4 +1,4 @@
-use crate::{Error, PassageFlex, PasskeyDevice, error_map, guard, lookup};
+use crate::{Error, PassageFlex, PasskeyDevice, error_map, guard};
 use passage_flex_openapi::apis::user_devices_api;
 
 impl PassageFlex {
@@ -7,10 +7,7 @@ impl PassageFlex {
         &self,
         external_id: impl AsRef<str>,
     ) -> Result<Vec<PasskeyDevice>, Error> {
-        let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         let response =
             user_devices_api::list_user_devices(&ready.configuration, &ready.app_id, &user_id)
                 .await
@@ -24,11 +21,9 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         device_id: impl AsRef<str>,
     ) -> Result<(), Error> {
-        let (external_id, device_id) = (external_id.as_ref(), device_id.as_ref());
-        guard::non_empty("external_id", external_id)?;
+        let device_id = device_id.as_ref();
         guard::path_segment("device_id", device_id)?;
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         user_devices_api::delete_user_devices(
             &ready.configuration,
             &ready.app_id,

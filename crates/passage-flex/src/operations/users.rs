@@ -1,6 +1,4 @@
-use crate::{
-    Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, error_map, guard, lookup,
-};
+use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, error_map, guard};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use passage_flex_openapi::apis::users_api;
 use passage_flex_openapi::models;
@@ -8,10 +6,7 @@ use passage_flex_openapi::models;
 impl PassageFlex {
     /// The user `external_id`, with their passkeys.
     pub async fn get_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (_, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         self.get_user_by_id(user_id).await
     }
 
@@ -28,10 +23,7 @@ impl PassageFlex {
 
     /// Deletes the user `external_id` and their passkeys from Passage.
     pub async fn delete_user(&self, external_id: impl AsRef<str>) -> Result<(), Error> {
-        let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
             .await
             .map_err(|err| error_map::from_generated("delete_user", err))
@@ -39,10 +31,7 @@ impl PassageFlex {
 
     /// Lets the user `external_id` log in again after [`PassageFlex::deactivate_user`].
     pub async fn activate_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         let response = users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
             .await
             .map_err(|err| error_map::from_generated("activate_user", err))?;
@@ -54,10 +43,7 @@ impl PassageFlex {
         &self,
         external_id: impl AsRef<str>,
     ) -> Result<PassageUser, Error> {
-        let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         let response = users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
             .await
             .map_err(|err| error_map::from_generated("deactivate_user", err))?;
@@ -70,16 +56,13 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         metadata: serde_json::Value,
     ) -> Result<PassageUser, Error> {
-        let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
         let serde_json::Value::Object(fields) = metadata else {
             return Err(Error::InvalidArgument {
                 argument: "metadata",
                 reason: "must be a JSON object",
             });
         };
-        let ready = self.ready()?;
-        let user_id = lookup::passage_user_id(ready, external_id).await?;
+        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
         let request = models::UpdateUserRequest {
             user_metadata: Some(fields.into_iter().collect()),
             ..models::UpdateUserRequest::new()
