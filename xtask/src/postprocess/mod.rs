@@ -10,6 +10,7 @@ mod manifest;
 mod no_panics;
 mod open_enums;
 mod path_segments;
+mod query_timestamps;
 mod undecodable_responses;
 
 use crate::config::CodegenConfig;
@@ -22,6 +23,7 @@ pub fn apply(generated: Tree, config: &CodegenConfig) -> Result<Tree> {
     crate_root::document_and_allow_lints(&mut tree)?;
     open_enums::open_string_enums(&mut tree)?;
     path_segments::percent_encode_path_segments(&mut tree)?;
+    query_timestamps::send_timestamps_as_rfc3339(&mut tree)?;
     undecodable_responses::keep_status_and_body(&mut tree)?;
     no_panics::remove_deep_object_helper(&mut tree)?;
     Ok(tree)

@@ -295,9 +295,9 @@ pub async fn list_paginated_users(
     id: Option<&str>,
     login_count: Option<i32>,
     status: Option<models::UserStatus>,
-    created_at: Option<&str>,
-    updated_at: Option<&str>,
-    last_login_at: Option<&str>,
+    created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    last_login_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> Result<models::ListPaginatedUsersResponse, Error<ListPaginatedUsersError>> {
     // add a prefix to parameters to efficiently prevent name collisions
     let p_path_app_id = app_id;
@@ -345,13 +345,13 @@ pub async fn list_paginated_users(
         req_builder = req_builder.query(&[("status", &param_value.to_string())]);
     }
     if let Some(ref param_value) = p_query_created_at {
-        req_builder = req_builder.query(&[("created_at", &param_value.to_string())]);
+        req_builder = req_builder.query(&[("created_at", &param_value.to_rfc3339())]);
     }
     if let Some(ref param_value) = p_query_updated_at {
-        req_builder = req_builder.query(&[("updated_at", &param_value.to_string())]);
+        req_builder = req_builder.query(&[("updated_at", &param_value.to_rfc3339())]);
     }
     if let Some(ref param_value) = p_query_last_login_at {
-        req_builder = req_builder.query(&[("last_login_at", &param_value.to_string())]);
+        req_builder = req_builder.query(&[("last_login_at", &param_value.to_rfc3339())]);
     }
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());
