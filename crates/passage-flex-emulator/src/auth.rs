@@ -1,0 +1,46 @@
+//! The gate of every management endpoint: the app's API key as a bearer token, then the app ID.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::failure::Failure;
+use crate::router::Shared;
+
+/// Proof, for a handler, that the request carries the app's API key and names its app.
+/// Wrong or missing key: 401 `invalid_access_token`, checked first; another app ID: 404
+/// `app_not_found`.
+pub(crate) struct Authorized;
+
+impl FromRequestParts<Arc<Shared>> for Authorized {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Failure> {
+        let presented = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim());
+        if presented != Some(shared.app.api_key.as_str()) {
+            return Err(Failure::invalid_access_token());
+        }
+        require_app(parts, shared).await?;
+        Ok(Authorized)
+    }
+}
+
+/// 404 `app_not_found` unless the path's `{app_id}` is the emulated app's.
+pub(crate) async fn require_app(parts: &mut Parts, shared: &Shared) -> Result<(), Failure> {
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, &())
+        .await
+        .map_err(|_| Failure::app_not_found())?;
+    match params.get("app_id") {
+        Some(app_id) if *app_id == shared.app.app_id => Ok(()),
+        _ => Err(Failure::app_not_found()),
+    }
+}

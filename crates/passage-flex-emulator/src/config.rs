@@ -1,0 +1,96 @@
+//! The emulated app and the emulator's settings, with their defaults.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// The app ID the emulator serves unless told otherwise.
+pub const DEFAULT_APP_ID: &str = "emulator_app";
+/// The API key the emulator accepts unless told otherwise. Not a secret: the emulator holds no
+/// real data and listens on loopback.
+pub const DEFAULT_API_KEY: &str = "emulator_api_key";
+/// The app's name unless told otherwise.
+pub const DEFAULT_APP_NAME: &str = "Passage Flex Emulator";
+/// The origin browser ceremonies run on unless told otherwise.
+pub const DEFAULT_AUTH_ORIGIN: &str = "http://localhost:3000";
+/// How long a transaction may wait for its ceremony.
+pub const DEFAULT_TRANSACTION_TTL: Duration = Duration::from_secs(300);
+/// How long a nonce may wait for `verify_nonce`.
+pub const DEFAULT_NONCE_TTL: Duration = Duration::from_secs(60);
+/// The port of the `passage-flex-emulator` binary; in-process emulators take a free port.
+pub const DEFAULT_PORT: u16 = 8787;
+
+/// The one app an emulator serves.
+#[derive(Clone)]
+pub(crate) struct AppConfig {
+    pub app_id: String,
+    pub api_key: String,
+    pub name: String,
+    pub auth_origin: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("app_id", &self.app_id)
+            .field("api_key", &"<redacted>")
+            .field("name", &self.name)
+            .field("auth_origin", &self.auth_origin)
+            .finish()
+    }
+}
+
+/// Everything [`EmulatorBuilder::start`](crate::EmulatorBuilder::start) needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub app: AppConfig,
+    pub address: SocketAddr,
+    pub transaction_ttl: Duration,
+    pub nonce_ttl: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            app: AppConfig {
+                app_id: DEFAULT_APP_ID.to_owned(),
+                api_key: DEFAULT_API_KEY.to_owned(),
+                name: DEFAULT_APP_NAME.to_owned(),
+                auth_origin: DEFAULT_AUTH_ORIGIN.to_owned(),
+                created_at: Utc::now(),
+            },
+            address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            transaction_ttl: DEFAULT_TRANSACTION_TTL,
+            nonce_ttl: DEFAULT_NONCE_TTL,
+        }
+    }
+}
+
+impl Settings {
+    /// Refuses settings the emulator could not serve sensibly, before anything binds.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        for (name, value) in [("app ID", &self.app.app_id), ("API key", &self.app.api_key)] {
+            if value.trim().is_empty() {
+                return Err(format!("the {name} must not be empty"));
+            }
+        }
+        let origin = url::Url::parse(&self.app.auth_origin).map_err(|err| {
+            format!(
+                "the auth origin {:?} is not a URL: {err}",
+                self.app.auth_origin
+            )
+        })?;
+        if !matches!(origin.scheme(), "http" | "https") || origin.host_str().is_none() {
+            return Err(format!(
+                "the auth origin {:?} must be an http(s) origin such as {DEFAULT_AUTH_ORIGIN}",
+                self.app.auth_origin
+            ));
+        }
+        if self.transaction_ttl.is_zero() || self.nonce_ttl.is_zero() {
+            return Err("transaction and nonce lifetimes must be longer than zero".to_owned());
+        }
+        Ok(())
+    }
+}

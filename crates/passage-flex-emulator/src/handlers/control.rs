@@ -1,0 +1,54 @@
+//! The emulator's own endpoints, under `/emulator` and outside the Passage API: they stand in for
+//! what only a browser could do against the real service.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde_json::{Value, json};
+
+use super::{ApiPath, AppState};
+use crate::auth::require_app;
+use crate::body::JsonObject;
+use crate::failure::Failure;
+use crate::router::Shared;
+
+/// `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete`: finishes the
+/// transaction as a successful passkey ceremony would and returns `{"nonce", "device_id"}`.
+/// An optional body `{"device_id": "..."}` picks the passkey an authentication uses.
+///
+/// No API key: like the browser's ceremony, the transaction ID is the capability.
+pub(crate) async fn complete_transaction(
+    _: KnownApp,
+    state: AppState,
+    ApiPath((_, transaction_id)): ApiPath<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, Failure> {
+    let body = JsonObject::parse_optional(&body)?;
+    let device_id = body.optional_string("device_id")?;
+    let completion = state
+        .store
+        .complete_transaction(&transaction_id, device_id)?;
+    Ok(Json(
+        json!({ "nonce": completion.nonce, "device_id": completion.device_id }),
+    ))
+}
+
+/// `GET /emulator/health`: 200 once the emulator serves requests.
+pub(crate) async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The path names the emulated app (no API key asked).
+pub(crate) struct KnownApp;
+
+impl FromRequestParts<std::sync::Arc<Shared>> for KnownApp {
+    type Rejection = Failure;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &std::sync::Arc<Shared>,
+    ) -> Result<Self, Failure> {
+        require_app(parts, shared).await.map(|()| KnownApp)
+    }
+}

@@ -1,0 +1,66 @@
+//! A local, in-memory stand-in for the Passage Passkey Flex management API, in the spirit of
+//! stripe-mock or the Firebase emulators.
+//!
+//! It serves the paths, JSON shapes, status codes and error bodies of the real API
+//! (`openapi/passage-flex.yaml` in this workspace) under `/v1`, for one configured app, so that a
+//! backend can be developed and tested with no Passage account and no network. State lives in
+//! memory and is gone when the emulator stops.
+//!
+//! What behaves as the real service does:
+//!
+//! - a wrong or missing bearer key is 401 `invalid_access_token`; another app ID is 404
+//!   `app_not_found`; a malformed body or a missing or empty required field is 400
+//!   `invalid_request` naming the field;
+//! - a registration transaction for a new external ID creates the user (status `pending` until
+//!   its first passkey); an authentication transaction is 404 `user_not_found` for an unknown
+//!   user, 409 `user_has_no_passkeys` for a user with no passkey and 403 `operation_not_allowed`
+//!   for a deactivated one;
+//! - nonces are single-use and expire; transactions end with their ceremony and expire;
+//! - users list with pagination, exact-match filters and `order_by`; users can be updated,
+//!   deleted, activated and deactivated; passkeys can be revoked.
+//!
+//! The browser's WebAuthn ceremony cannot run here, so the emulator has its own endpoint, outside
+//! `/v1` and **not part of Passage's API**, that completes a transaction as a passkey would and
+//! returns the nonce: `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete`
+//! (or [`Emulator::complete_transaction`] in-process).
+//!
+//! In a test:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use passage_flex_emulator::Emulator;
+//!
+//! let emulator = Emulator::start().await?; // a free port on 127.0.0.1
+//! let base_url = emulator.base_url(); // give this, app_id() and api_key() to the client
+//! # let transaction_id = String::new();
+//! // ... the code under test creates a transaction; then play the browser's part:
+//! let nonce = emulator.complete_transaction(&transaction_id)?.nonce;
+//! // ... the code under test verifies the nonce.
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! As a program: `cargo run -p passage-flex-emulator -- --port 8787` (see `--help`).
+
+#![warn(missing_docs)]
+
+mod auth;
+mod body;
+mod config;
+mod failure;
+mod handlers;
+mod list;
+mod render;
+mod request_log;
+mod router;
+mod server;
+mod store;
+
+pub use config::{
+    DEFAULT_API_KEY, DEFAULT_APP_ID, DEFAULT_APP_NAME, DEFAULT_AUTH_ORIGIN, DEFAULT_NONCE_TTL,
+    DEFAULT_PORT, DEFAULT_TRANSACTION_TTL,
+};
+pub use failure::Failure;
+pub use server::{Emulator, EmulatorBuilder};
+pub use store::Completion;

@@ -1,0 +1,72 @@
+//! `passage-flex-emulator`: the emulator as a program, for manual testing and for tools such as
+//! schemathesis. Logs one line per request; stops cleanly on Ctrl-C.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use clap::Parser;
+use passage_flex_emulator::{
+    DEFAULT_API_KEY, DEFAULT_APP_ID, DEFAULT_APP_NAME, DEFAULT_AUTH_ORIGIN, DEFAULT_PORT, Emulator,
+};
+
+/// A local, in-memory stand-in for the Passage Passkey Flex management API.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// The port to listen on.
+    #[arg(long, env = "PASSAGE_EMULATOR_PORT", default_value_t = DEFAULT_PORT)]
+    port: u16,
+    /// The address to listen on. Anything but loopback exposes the emulator to the network.
+    #[arg(long, env = "PASSAGE_EMULATOR_HOST", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    host: IpAddr,
+    /// The app ID to serve.
+    #[arg(long, env = "PASSAGE_EMULATOR_APP_ID", default_value = DEFAULT_APP_ID)]
+    app_id: String,
+    /// The API key to accept as the bearer token.
+    #[arg(long, env = "PASSAGE_EMULATOR_API_KEY", default_value = DEFAULT_API_KEY, hide_default_value = false)]
+    api_key: String,
+    /// The app's name.
+    #[arg(long, env = "PASSAGE_EMULATOR_APP_NAME", default_value = DEFAULT_APP_NAME)]
+    app_name: String,
+    /// The origin the browser ceremonies run on.
+    #[arg(long, env = "PASSAGE_EMULATOR_AUTH_ORIGIN", default_value = DEFAULT_AUTH_ORIGIN)]
+    auth_origin: String,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_target(false)
+        .init();
+    let args = Args::parse();
+    let emulator = match Emulator::builder()
+        .address(SocketAddr::new(args.host, args.port))
+        .app_id(args.app_id)
+        .api_key(args.api_key)
+        .app_name(args.app_name)
+        .auth_origin(args.auth_origin)
+        .start()
+        .await
+    {
+        Ok(emulator) => emulator,
+        Err(err) => {
+            eprintln!("passage-flex-emulator: cannot start: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(
+        "Passage Flex emulator on {} (API under /v1), app ID {}; press Ctrl-C to stop",
+        emulator.base_url(),
+        emulator.app_id()
+    );
+    if let Err(err) = tokio::signal::ctrl_c().await {
+        eprintln!("passage-flex-emulator: cannot wait for Ctrl-C: {err}");
+    }
+    tracing::info!("stopping");
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}

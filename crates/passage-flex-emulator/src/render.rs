@@ -1,0 +1,173 @@
+//! The emulator's state as the API's JSON bodies, built from the generated models so that every
+//! field name, type and nullability is the spec's.
+
+use chrono::{DateTime, Utc};
+use passage_flex_openapi::models;
+
+use crate::config::AppConfig;
+use crate::list::{ListQuery, Page};
+use crate::store::{Device, User, UserStatus};
+
+pub(crate) fn app(config: &AppConfig) -> models::AppResponse {
+    let ttl = |seconds| models::TtlAuthMethod {
+        enabled: false,
+        ttl: seconds,
+        ttl_display_unit: models::TtlDisplayUnit::M,
+    };
+    models::AppResponse {
+        app: models::AppInfo {
+            id: config.app_id.clone(),
+            name: config.name.clone(),
+            auth_origin: config.auth_origin.clone(),
+            r#type: models::AppType::Flex,
+            created_at: time(config.created_at),
+            login_url: "/".to_owned(),
+            redirect_url: "/".to_owned(),
+            allowed_callback_urls: Vec::new(),
+            allowed_logout_urls: Vec::new(),
+            additional_auth_origins: Vec::new(),
+            hosted: false,
+            hosted_subdomain: String::new(),
+            public_signup: true,
+            profile_management: false,
+            passage_branding: false,
+            default_language: "en".to_owned(),
+            required_identifier: "both".to_owned(),
+            allowed_identifier: "external".to_owned(),
+            require_email_verification: false,
+            require_identifier_verification: false,
+            session_timeout_length: 86_400,
+            refresh_enabled: false,
+            refresh_absolute_lifetime: 0,
+            refresh_inactivity_lifetime: 0,
+            id_token_lifetime: None,
+            rsa_public_key: String::new(),
+            role: "admin".to_owned(),
+            // Real admins see the app's secret; the emulator has none to show.
+            secret: None,
+            light_logo_url: None,
+            dark_logo_url: None,
+            user_metadata_schema: Vec::new(),
+            auth_methods: models::AuthMethods {
+                passkeys: models::PasskeysAuthMethod { enabled: true },
+                otp: ttl(300),
+                magic_link: ttl(300),
+            },
+        },
+    }
+}
+
+pub(crate) fn user(user: &User) -> models::UserResponse {
+    let devices: Vec<_> = user.devices.iter().map(device).collect();
+    models::UserResponse {
+        user: models::UserInfo {
+            id: user.id.clone(),
+            external_id: user.external_id.clone(),
+            status: status(user.status),
+            created_at: time(user.created_at),
+            updated_at: time(user.updated_at),
+            last_login_at: time(user.last_login_at),
+            login_count: user.login_count,
+            email: user.email.clone(),
+            email_verified: false,
+            phone: user.phone.clone(),
+            phone_verified: false,
+            user_metadata: metadata(user),
+            webauthn: !devices.is_empty(),
+            webauthn_types: if devices.is_empty() {
+                Vec::new()
+            } else {
+                vec![models::WebAuthnType::Passkey]
+            },
+            webauthn_devices: devices,
+            // The emulator records no events and has no social logins.
+            recent_events: Vec::new(),
+            social_connections: models::UserSocialConnections::default(),
+        },
+    }
+}
+
+pub(crate) fn devices(devices: &[Device]) -> models::ListDevicesResponse {
+    models::ListDevicesResponse {
+        devices: devices.iter().map(device).collect(),
+    }
+}
+
+pub(crate) fn user_list(
+    page: Page,
+    query: &ListQuery,
+    app_id: &str,
+) -> models::ListPaginatedUsersResponse {
+    let current = i64::from(page.page);
+    let link = |target: Option<i64>| models::Link {
+        href: target.map(|p| query.href(app_id, p)).unwrap_or_default(),
+    };
+    let links = models::PaginatedLinks {
+        first: link(Some(1)),
+        last: link(Some(page.last_page)),
+        next: link((current < page.last_page).then_some(current + 1)),
+        previous: link((current > 1).then_some(current - 1)),
+        param_self: link(Some(current)),
+    };
+    models::ListPaginatedUsersResponse {
+        users: page.users.iter().map(list_item).collect(),
+        total_users: page.total_users,
+        page: page.page,
+        limit: page.limit,
+        created_before: page.created_before,
+        _links: links,
+    }
+}
+
+fn list_item(user: &User) -> models::ListPaginatedUsersItem {
+    models::ListPaginatedUsersItem {
+        id: user.id.clone(),
+        external_id: user.external_id.clone(),
+        status: status(user.status),
+        created_at: time(user.created_at),
+        updated_at: time(user.updated_at),
+        last_login_at: time(user.last_login_at),
+        login_count: user.login_count,
+        email: user.email.clone(),
+        email_verified: false,
+        phone: user.phone.clone(),
+        phone_verified: false,
+        user_metadata: metadata(user),
+    }
+}
+
+fn device(device: &Device) -> models::WebAuthnDevices {
+    models::WebAuthnDevices {
+        id: device.id.clone(),
+        cred_id: device.cred_id.clone(),
+        friendly_name: device.friendly_name.clone(),
+        r#type: models::WebAuthnType::Passkey,
+        usage_count: device.usage_count,
+        created_at: time(device.created_at),
+        updated_at: time(device.updated_at),
+        last_login_at: time(device.last_login_at),
+        // The emulator knows no passkey providers, so it has no provider icons.
+        icons: models::WebAuthnIcons {
+            light: None,
+            dark: None,
+        },
+    }
+}
+
+fn status(status: UserStatus) -> models::UserStatus {
+    match status {
+        UserStatus::Active => models::UserStatus::Active,
+        UserStatus::Inactive => models::UserStatus::Inactive,
+        UserStatus::Pending => models::UserStatus::Pending,
+    }
+}
+
+fn metadata(user: &User) -> Option<std::collections::HashMap<String, serde_json::Value>> {
+    user.user_metadata
+        .as_ref()
+        .map(|m| m.clone().into_iter().collect())
+}
+
+fn time(instant: DateTime<Utc>) -> DateTime<chrono::FixedOffset> {
+    instant.fixed_offset()
+}

@@ -1,0 +1,66 @@
+//! The route table: the Passage management API under `/v1`, the emulator's own under `/emulator`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, patch, post};
+
+use crate::config::AppConfig;
+use crate::failure::Failure;
+use crate::handlers::{app, control, devices, transactions, users};
+use crate::request_log;
+use crate::store::Store;
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub app: AppConfig,
+    pub store: Store,
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let api = Router::new()
+        .route("/apps/{app_id}", get(app::get_app))
+        // Older clients asked for the app with a trailing slash.
+        .route("/apps/{app_id}/", get(app::get_app))
+        .route(
+            "/apps/{app_id}/transactions/register",
+            post(transactions::create_register),
+        )
+        .route(
+            "/apps/{app_id}/transactions/authenticate",
+            post(transactions::create_authenticate),
+        )
+        .route(
+            "/apps/{app_id}/authenticate/verify",
+            post(transactions::verify_nonce),
+        )
+        .route("/apps/{app_id}/users", get(users::list))
+        .route(
+            "/apps/{app_id}/users/{user_id}",
+            get(users::get).patch(users::update).delete(users::delete),
+        )
+        .route(
+            "/apps/{app_id}/users/{user_id}/activate",
+            patch(users::activate),
+        )
+        .route(
+            "/apps/{app_id}/users/{user_id}/deactivate",
+            patch(users::deactivate),
+        )
+        .route("/apps/{app_id}/users/{user_id}/devices", get(devices::list))
+        .route(
+            "/apps/{app_id}/users/{user_id}/devices/{device_id}",
+            axum::routing::delete(devices::revoke),
+        );
+    let emulator = Router::new().route("/health", get(control::health)).route(
+        "/apps/{app_id}/transactions/{transaction_id}/complete",
+        post(control::complete_transaction),
+    );
+    Router::new()
+        .nest("/v1", api)
+        .nest("/emulator", emulator)
+        .fallback(|| async { Failure::route_not_found() })
+        .layer(axum::middleware::from_fn(request_log::log_request))
+        .with_state(shared)
+}

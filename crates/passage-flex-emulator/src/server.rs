@@ -1,0 +1,215 @@
+//! Starting, using and stopping an emulator: in-process for tests, or from the binary.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::Settings;
+use crate::failure::Failure;
+use crate::router::{Shared, router};
+use crate::store::{Completion, Store};
+
+/// Settings for an [`Emulator`], from [`Emulator::builder`].
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct EmulatorBuilder {
+    settings: Settings,
+}
+
+impl EmulatorBuilder {
+    /// The app ID the emulator serves (default [`DEFAULT_APP_ID`](crate::DEFAULT_APP_ID)).
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.settings.app.app_id = app_id.into();
+        self
+    }
+
+    /// The API key it accepts as the bearer token (default
+    /// [`DEFAULT_API_KEY`](crate::DEFAULT_API_KEY)).
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.settings.app.api_key = api_key.into();
+        self
+    }
+
+    /// The app's name (default [`DEFAULT_APP_NAME`](crate::DEFAULT_APP_NAME)).
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.settings.app.name = name.into();
+        self
+    }
+
+    /// The origin the browser ceremonies run on (default
+    /// [`DEFAULT_AUTH_ORIGIN`](crate::DEFAULT_AUTH_ORIGIN)).
+    pub fn auth_origin(mut self, origin: impl Into<String>) -> Self {
+        self.settings.app.auth_origin = origin.into();
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port on loopback).
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.settings.address = address;
+        self
+    }
+
+    /// How long a transaction waits for its ceremony (default
+    /// [`DEFAULT_TRANSACTION_TTL`](crate::DEFAULT_TRANSACTION_TTL)).
+    pub fn transaction_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.transaction_ttl = ttl;
+        self
+    }
+
+    /// How long a nonce waits for `verify_nonce` (default
+    /// [`DEFAULT_NONCE_TTL`](crate::DEFAULT_NONCE_TTL)).
+    pub fn nonce_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.nonce_ttl = ttl;
+        self
+    }
+
+    /// Binds the address and starts serving on the current Tokio runtime.
+    ///
+    /// Fails with [`std::io::ErrorKind::InvalidInput`] on an empty app ID or API key, an auth
+    /// origin that is not an `http(s)` URL, or a zero lifetime; otherwise only if the address
+    /// cannot be bound.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let settings = self.settings;
+        settings
+            .validate()
+            .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
+        let listener = TcpListener::bind(settings.address).await?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            app: settings.app,
+            store: Store::new(settings.transaction_ttl, settings.nonce_ttl),
+        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(Arc::clone(&shared));
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                // A dropped sender stops the server too.
+                let _ = stopped.await;
+            };
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+        });
+        Ok(Emulator {
+            shared,
+            address,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running emulator: the Passage management API of one app, in memory, on loopback.
+///
+/// Dropping it stops the server; [`Emulator::shutdown`] also waits until it has stopped.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// use passage_flex_emulator::Emulator;
+///
+/// let emulator = Emulator::start().await?;
+/// // Point a client at emulator.base_url() with emulator.app_id() and emulator.api_key().
+/// println!("{} serves {}", emulator.base_url(), emulator.app_id());
+/// emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+pub struct Emulator {
+    shared: Arc<Shared>,
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Emulator {
+    /// Settings for an emulator; [`EmulatorBuilder::start`] starts it.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// Starts an emulator with the default app and credentials on a free loopback port.
+    pub async fn start() -> std::io::Result<Emulator> {
+        Self::builder().start().await
+    }
+
+    /// The origin to give a client, such as `http://127.0.0.1:40123` (no trailing slash; the API
+    /// lives under `/v1`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address the emulator listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The emulated app's ID.
+    pub fn app_id(&self) -> &str {
+        &self.shared.app.app_id
+    }
+
+    /// The API key the emulator accepts.
+    pub fn api_key(&self) -> &str {
+        &self.shared.app.api_key
+    }
+
+    /// The origin browser ceremonies run on.
+    pub fn auth_origin(&self) -> &str {
+        &self.shared.app.auth_origin
+    }
+
+    /// Completes a transaction as a successful passkey ceremony in the browser would, and returns
+    /// the nonce for `verify_nonce`. A registration adds a passkey device to the user; an
+    /// authentication uses the user's first passkey and counts a login.
+    ///
+    /// The same as `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete`.
+    /// Fails with 404 `transaction_not_found` if the transaction is unknown, expired or already
+    /// completed, 403 `operation_not_allowed` for a deactivated user, and 409
+    /// `user_has_no_passkeys` for an authentication whose user has no passkey left.
+    pub fn complete_transaction(&self, transaction_id: &str) -> Result<Completion, Failure> {
+        self.shared.store.complete_transaction(transaction_id, None)
+    }
+
+    /// Like [`Emulator::complete_transaction`] for an authentication, with the passkey device
+    /// `device_id` (404 `device_not_found` if the user has no such device).
+    pub fn complete_authentication_with(
+        &self,
+        transaction_id: &str,
+        device_id: &str,
+    ) -> Result<Completion, Failure> {
+        self.shared
+            .store
+            .complete_transaction(transaction_id, Some(device_id))
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for the server.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("address", &self.address)
+            .field("app", &self.shared.app)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,424 @@
+//! The emulator's in-memory state and every rule of the API that changes it.
+//!
+//! One mutex guards all of it and is never held across an `.await`, so every operation is atomic:
+//! concurrent clients cannot lose each other's updates.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use serde_json::{Map, Value};
+
+use crate::failure::Failure;
+use crate::list::{ListQuery, Page};
+
+/// A user as the emulator keeps it.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub id: String,
+    pub external_id: String,
+    pub status: UserStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The creation time until the first login: the API's schema has no "never".
+    pub last_login_at: DateTime<Utc>,
+    pub login_count: i32,
+    pub email: String,
+    pub phone: String,
+    pub user_metadata: Option<Map<String, Value>>,
+    pub devices: Vec<Device>,
+    /// Creation order, to break ties between users created in the same microsecond.
+    pub sequence: u64,
+}
+
+/// A user's status: `pending` until its first passkey, then `active` or `inactive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UserStatus {
+    Active,
+    Inactive,
+    Pending,
+}
+
+impl UserStatus {
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        match value {
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            "pending" => Some(Self::Pending),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Pending => "pending",
+        }
+    }
+}
+
+/// One passkey of a user.
+#[derive(Debug, Clone)]
+pub(crate) struct Device {
+    pub id: String,
+    pub cred_id: String,
+    pub friendly_name: String,
+    pub usage_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_login_at: DateTime<Utc>,
+}
+
+/// The fields an update may change; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub(crate) struct UserUpdate {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub user_metadata: Option<Map<String, Value>>,
+}
+
+/// What completing a ceremony produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Completion {
+    /// The single-use nonce the browser would hand to the backend for `verify_nonce`.
+    pub nonce: String,
+    /// The passkey device that was registered or used.
+    pub device_id: String,
+}
+
+#[derive(Debug)]
+enum TransactionKind {
+    Register { passkey_display_name: String },
+    Authenticate,
+}
+
+#[derive(Debug)]
+struct Transaction {
+    kind: TransactionKind,
+    user_id: String,
+    expires_at: Instant,
+}
+
+#[derive(Debug)]
+struct Nonce {
+    user_id: String,
+    expires_at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct Data {
+    users: HashMap<String, User>,
+    user_ids_by_external_id: HashMap<String, String>,
+    transactions: HashMap<String, Transaction>,
+    nonces: HashMap<String, Nonce>,
+    next_sequence: u64,
+}
+
+impl Data {
+    fn user(&self, user_id: &str) -> Result<&User, Failure> {
+        self.users.get(user_id).ok_or_else(Failure::user_not_found)
+    }
+
+    fn user_mut(&mut self, user_id: &str) -> Result<&mut User, Failure> {
+        self.users
+            .get_mut(user_id)
+            .ok_or_else(Failure::user_not_found)
+    }
+
+    fn user_by_external_id(&self, external_id: &str) -> Result<&User, Failure> {
+        self.user_ids_by_external_id
+            .get(external_id)
+            .and_then(|id| self.users.get(id))
+            .ok_or_else(Failure::user_not_found)
+    }
+
+    /// Drops what has expired, so a long-running emulator does not grow without bound.
+    fn sweep(&mut self, now: Instant) {
+        self.transactions.retain(|_, t| t.expires_at > now);
+        self.nonces.retain(|_, n| n.expires_at > now);
+    }
+}
+
+/// The whole state of one emulated app.
+#[derive(Debug)]
+pub(crate) struct Store {
+    data: Mutex<Data>,
+    transaction_ttl: Duration,
+    nonce_ttl: Duration,
+}
+
+impl Store {
+    pub(crate) fn new(transaction_ttl: Duration, nonce_ttl: Duration) -> Self {
+        Self {
+            data: Mutex::new(Data::default()),
+            transaction_ttl,
+            nonce_ttl,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Data> {
+        // Every update is applied in full before the guard drops, so a panic elsewhere cannot
+        // leave half-written state behind: a poisoned lock is still consistent.
+        self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn create_register_transaction(
+        &self,
+        external_id: &str,
+        passkey_display_name: &str,
+    ) -> Result<String, Failure> {
+        let mut data = self.lock();
+        let now = Instant::now();
+        data.sweep(now);
+        let user_id = match data.user_by_external_id(external_id) {
+            Ok(user) => {
+                refuse_inactive(user)?;
+                user.id.clone()
+            }
+            Err(_) => insert_new_user(&mut data, external_id),
+        };
+        let transaction_id = new_id();
+        data.transactions.insert(
+            transaction_id.clone(),
+            Transaction {
+                kind: TransactionKind::Register {
+                    passkey_display_name: passkey_display_name.to_owned(),
+                },
+                user_id,
+                expires_at: now + self.transaction_ttl,
+            },
+        );
+        Ok(transaction_id)
+    }
+
+    pub(crate) fn create_authenticate_transaction(
+        &self,
+        external_id: &str,
+    ) -> Result<String, Failure> {
+        let mut data = self.lock();
+        let now = Instant::now();
+        data.sweep(now);
+        let user = data.user_by_external_id(external_id)?;
+        refuse_inactive(user)?;
+        if user.devices.is_empty() {
+            return Err(Failure::user_has_no_passkeys());
+        }
+        let user_id = user.id.clone();
+        let transaction_id = new_id();
+        data.transactions.insert(
+            transaction_id.clone(),
+            Transaction {
+                kind: TransactionKind::Authenticate,
+                user_id,
+                expires_at: now + self.transaction_ttl,
+            },
+        );
+        Ok(transaction_id)
+    }
+
+    /// Ends a transaction as a successful browser ceremony would. A registration adds a passkey;
+    /// an authentication uses `device_id` (or the user's first passkey) and counts a login.
+    /// On failure nothing changes and the transaction stays open.
+    pub(crate) fn complete_transaction(
+        &self,
+        transaction_id: &str,
+        device_id: Option<&str>,
+    ) -> Result<Completion, Failure> {
+        let mut data = self.lock();
+        let now = Instant::now();
+        let transaction = data
+            .transactions
+            .get(transaction_id)
+            .filter(|t| t.expires_at > now)
+            .ok_or_else(Failure::transaction_not_found)?;
+        let user_id = transaction.user_id.clone();
+        let register_name = match &transaction.kind {
+            TransactionKind::Register {
+                passkey_display_name,
+            } => Some(passkey_display_name.clone()),
+            TransactionKind::Authenticate => None,
+        };
+        let user = data.user_mut(&user_id)?;
+        refuse_inactive(user)?;
+        let timestamp = timestamp_now();
+        let device_id = match register_name {
+            Some(friendly_name) => {
+                if device_id.is_some() {
+                    return Err(Failure::invalid_request(
+                        "device_id only applies to authentication transactions",
+                    ));
+                }
+                let device = Device {
+                    id: new_id(),
+                    cred_id: new_id(),
+                    friendly_name,
+                    usage_count: 0,
+                    created_at: timestamp,
+                    updated_at: timestamp,
+                    last_login_at: timestamp,
+                };
+                let id = device.id.clone();
+                user.devices.push(device);
+                if user.status == UserStatus::Pending {
+                    user.status = UserStatus::Active;
+                }
+                user.updated_at = timestamp;
+                id
+            }
+            None => {
+                let device = match device_id {
+                    _ if user.devices.is_empty() => return Err(Failure::user_has_no_passkeys()),
+                    Some(wanted) => user.devices.iter_mut().find(|d| d.id == wanted),
+                    None => user.devices.first_mut(),
+                }
+                .ok_or_else(Failure::device_not_found)?;
+                device.usage_count = device.usage_count.saturating_add(1);
+                device.last_login_at = timestamp;
+                device.updated_at = timestamp;
+                let id = device.id.clone();
+                user.login_count = user.login_count.saturating_add(1);
+                user.last_login_at = timestamp;
+                user.updated_at = timestamp;
+                id
+            }
+        };
+        data.transactions.remove(transaction_id);
+        let nonce = new_id();
+        data.nonces.insert(
+            nonce.clone(),
+            Nonce {
+                user_id,
+                expires_at: now + self.nonce_ttl,
+            },
+        );
+        Ok(Completion { nonce, device_id })
+    }
+
+    /// Spends a nonce and names the user it proves. Unknown, spent and expired nonces look alike.
+    pub(crate) fn verify_nonce(&self, nonce: &str) -> Result<String, Failure> {
+        let mut data = self.lock();
+        let now = Instant::now();
+        let user_id = match data.nonces.get(nonce) {
+            Some(entry) if entry.expires_at > now => entry.user_id.clone(),
+            _ => return Err(Failure::invalid_nonce()),
+        };
+        let user = data.user(&user_id).map_err(|_| Failure::invalid_nonce())?;
+        refuse_inactive(user)?;
+        let external_id = user.external_id.clone();
+        data.nonces.remove(nonce);
+        Ok(external_id)
+    }
+
+    pub(crate) fn list_users(&self, query: &ListQuery) -> Page {
+        let data = self.lock();
+        query.page_of(data.users.values())
+    }
+
+    pub(crate) fn user(&self, user_id: &str) -> Result<User, Failure> {
+        self.lock().user(user_id).cloned()
+    }
+
+    pub(crate) fn update_user(&self, user_id: &str, update: UserUpdate) -> Result<User, Failure> {
+        let mut data = self.lock();
+        let user = data.user_mut(user_id)?;
+        if let Some(email) = update.email {
+            user.email = email;
+        }
+        if let Some(phone) = update.phone {
+            user.phone = phone;
+        }
+        if let Some(metadata) = update.user_metadata {
+            user.user_metadata = Some(metadata);
+        }
+        user.updated_at = timestamp_now();
+        Ok(user.clone())
+    }
+
+    /// Deletes the user with its passkeys, open transactions and unspent nonces.
+    pub(crate) fn delete_user(&self, user_id: &str) -> Result<(), Failure> {
+        let mut data = self.lock();
+        let user = data
+            .users
+            .remove(user_id)
+            .ok_or_else(Failure::user_not_found)?;
+        data.user_ids_by_external_id.remove(&user.external_id);
+        data.transactions.retain(|_, t| t.user_id != user_id);
+        data.nonces.retain(|_, n| n.user_id != user_id);
+        Ok(())
+    }
+
+    pub(crate) fn set_active(&self, user_id: &str, active: bool) -> Result<User, Failure> {
+        let mut data = self.lock();
+        let user = data.user_mut(user_id)?;
+        user.status = if active {
+            UserStatus::Active
+        } else {
+            UserStatus::Inactive
+        };
+        user.updated_at = timestamp_now();
+        Ok(user.clone())
+    }
+
+    pub(crate) fn devices(&self, user_id: &str) -> Result<Vec<Device>, Failure> {
+        Ok(self.lock().user(user_id)?.devices.clone())
+    }
+
+    pub(crate) fn revoke_device(&self, user_id: &str, device_id: &str) -> Result<(), Failure> {
+        let mut data = self.lock();
+        let user = data.user_mut(user_id)?;
+        let before = user.devices.len();
+        user.devices.retain(|d| d.id != device_id);
+        if user.devices.len() == before {
+            return Err(Failure::device_not_found());
+        }
+        user.updated_at = timestamp_now();
+        Ok(())
+    }
+}
+
+fn insert_new_user(data: &mut Data, external_id: &str) -> String {
+    let timestamp = timestamp_now();
+    let user = User {
+        id: new_id(),
+        external_id: external_id.to_owned(),
+        status: UserStatus::Pending,
+        created_at: timestamp,
+        updated_at: timestamp,
+        last_login_at: timestamp,
+        login_count: 0,
+        email: String::new(),
+        phone: String::new(),
+        user_metadata: None,
+        devices: Vec::new(),
+        sequence: data.next_sequence,
+    };
+    data.next_sequence += 1;
+    let id = user.id.clone();
+    data.user_ids_by_external_id
+        .insert(external_id.to_owned(), id.clone());
+    data.users.insert(id.clone(), user);
+    id
+}
+
+fn refuse_inactive(user: &User) -> Result<(), Failure> {
+    if user.status == UserStatus::Inactive {
+        return Err(Failure::operation_not_allowed("the user is deactivated"));
+    }
+    Ok(())
+}
+
+/// Opaque random IDs (user, device, credential, transaction, nonce): 122 random bits each.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Microsecond precision, so a timestamp survives a round trip through RFC 3339 unchanged and an
+/// exact-match filter on it can succeed.
+fn timestamp_now() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
+}
