@@ -1,5 +1,7 @@
 //! Shared fixtures for the integration tests in `tests/tests/`: clients pointed at an httpmock
-//! server, and JSON bodies shaped as Passage sends them.
+//! server, JSON bodies shaped as Passage sends them, and (in [`emulated`]) a running emulator.
+
+pub mod emulated;
 
 use httpmock::Mock;
 use httpmock::prelude::*;

@@ -221,12 +221,12 @@ async fn list_paginated_users_sends_timestamp_filters_as_rfc3339() {
                 .path(format!("/v1/apps/{APP_ID}/users"))
                 .query_param("created_at", "2024-06-01T12:00:00+02:00")
                 .query_param("last_login_at", "2024-06-02T08:30:00.250+00:00");
-            then.status(500).json_body(json!({"code": "internal_server_error", "error": "x"}));
+            then.status(500)
+                .json_body(json!({"code": "internal_server_error", "error": "x"}));
         })
         .await;
     let created_at = chrono::DateTime::parse_from_rfc3339("2024-06-01T12:00:00+02:00").unwrap();
-    let last_login_at =
-        chrono::DateTime::parse_from_rfc3339("2024-06-02T08:30:00.250Z").unwrap();
+    let last_login_at = chrono::DateTime::parse_from_rfc3339("2024-06-02T08:30:00.250Z").unwrap();
 
     let result = users_api::list_paginated_users(
         &configuration(&server),

@@ -1,0 +1,71 @@
+//! Fixtures for tests against a running in-process emulator instead of one-off stubs.
+
+use passage_flex::PassageFlex;
+use passage_flex_emulator::{Emulator, EmulatorBuilder};
+
+/// An emulator on a free loopback port, and a facade client configured for it.
+pub struct Emulated {
+    pub emulator: Emulator,
+    pub passage: PassageFlex,
+}
+
+impl Emulated {
+    /// The default emulator.
+    pub async fn start() -> Self {
+        Self::start_with(Emulator::builder()).await
+    }
+
+    /// An emulator with custom settings (lifetimes, credentials).
+    pub async fn start_with(builder: EmulatorBuilder) -> Self {
+        let emulator = builder.start().await.expect("the emulator starts");
+        let passage = PassageFlex::builder(emulator.app_id(), emulator.api_key())
+            .base_url(emulator.base_url())
+            .build()
+            .expect("a loopback origin is accepted");
+        Self { emulator, passage }
+    }
+
+    /// `{base_url}/v1/apps/{app_id}{rest}`, for raw HTTP calls.
+    pub fn api_url(&self, rest: &str) -> String {
+        format!(
+            "{}/v1/apps/{}{rest}",
+            self.emulator.base_url(),
+            self.emulator.app_id()
+        )
+    }
+
+    /// Registers a passkey for `external_id` the way an app does (transaction, ceremony,
+    /// verify_nonce) and returns the new device's ID.
+    pub async fn register_passkey(&self, external_id: &str, display_name: &str) -> String {
+        let transaction = self
+            .passage
+            .create_register_transaction(external_id, display_name)
+            .await
+            .expect("register transaction");
+        let completion = self
+            .emulator
+            .complete_transaction(&transaction)
+            .expect("registration ceremony");
+        let verified = self
+            .passage
+            .verify_nonce(&completion.nonce)
+            .await
+            .expect("registration nonce verifies");
+        assert_eq!(verified, external_id);
+        completion.device_id
+    }
+
+    /// Logs `external_id` in with a passkey (transaction, ceremony) and returns the nonce,
+    /// not yet verified.
+    pub async fn login_nonce(&self, external_id: &str) -> String {
+        let transaction = self
+            .passage
+            .create_authenticate_transaction(external_id)
+            .await
+            .expect("authenticate transaction");
+        self.emulator
+            .complete_transaction(&transaction)
+            .expect("login ceremony")
+            .nonce
+    }
+}
