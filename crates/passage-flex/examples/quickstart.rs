@@ -1,83 +1,184 @@
-//! The server side of the Passkey Flex story, step by step.
+//! The Passkey Flex story, step by step: `cargo run --example quickstart`.
 //!
-//! `cargo run --example quickstart`
-//!
-//! With `PASSAGE_APP_ID` and `PASSAGE_API_KEY` set (and optionally `PASSAGE_API_URL`), it runs
-//! the server-side steps against that API and says which steps need a browser. Without them it
-//! explains what it needs and exits successfully. (A local emulator that runs the whole flow
-//! with no account is planned; it will become the default here.)
+//! With no configuration it starts the local emulator in-process and walks the whole flow,
+//! playing the browser's part of each ceremony itself. With `PASSAGE_APP_ID` and
+//! `PASSAGE_API_KEY` set (and optionally `PASSAGE_API_URL`), it runs the server-side steps
+//! against that Passage app instead and says which steps need a browser.
+
+use std::error::Error as StdError;
 
 use passage_flex::{Error, PassageFlex};
+use passage_flex_emulator::Emulator;
+
+type Outcome = Result<(), Box<dyn StdError>>;
+
+const EXTERNAL_ID: &str = "quickstart-user";
+const DISPLAY_NAME: &str = "quickstart@example.com";
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Outcome {
     let configured = ["PASSAGE_APP_ID", "PASSAGE_API_KEY"]
         .iter()
         .all(|name| std::env::var_os(name).is_some());
-    if !configured {
-        println!(
-            "passage-flex quickstart\n\n\
-             This walks the server side of a Passkey Flex login against a Passage app.\n\
-             Set PASSAGE_APP_ID and PASSAGE_API_KEY (from the Passage console; optionally\n\
-             PASSAGE_API_URL for another origin) and run it again:\n\n\
-             \x20   PASSAGE_APP_ID=... PASSAGE_API_KEY=... cargo run --example quickstart\n"
-        );
-        return Ok(());
+    if configured {
+        against_passage().await
+    } else {
+        against_the_emulator().await
     }
+}
 
-    let passage = PassageFlex::from_env()?;
-    let external_id = "quickstart-user";
+/// The whole flow, offline: the emulator plays Passage and, for the ceremonies, the browser.
+async fn against_the_emulator() -> Outcome {
+    println!("passage-flex quickstart: the whole Passkey Flex flow against a local emulator");
+    println!("(set PASSAGE_APP_ID and PASSAGE_API_KEY to run against your Passage app)\n");
+
+    let emulator = Emulator::start().await?;
+    let passage = PassageFlex::builder(emulator.app_id(), emulator.api_key())
+        .base_url(emulator.base_url())
+        .build()?;
+    println!("emulator listening on {}\n", emulator.base_url());
 
     let app = passage.get_app().await?;
     println!(
-        "1. app: {} ({}), ceremonies run on {}",
+        "1. get_app: \"{}\" ({}), ceremonies run on {}",
+        app.name, app.id, app.auth_origin
+    );
+
+    // Sign-up: the backend opens a registration, the browser creates a passkey.
+    let transaction = passage
+        .create_register_transaction(EXTERNAL_ID, DISPLAY_NAME)
+        .await?;
+    println!("2. create_register_transaction({EXTERNAL_ID:?}) -> transaction {transaction}");
+    let registration = emulator.complete_transaction(&transaction)?;
+    println!(
+        "3. browser: passkey created (emulated ceremony) -> nonce {}",
+        short(&registration.nonce)
+    );
+    let proven = passage.verify_nonce(&registration.nonce).await?;
+    println!("4. verify_nonce -> {proven:?}: registered; the backend starts its own session");
+
+    let user = passage.get_user(EXTERNAL_ID).await?;
+    println!(
+        "5. get_user: status {}, {} logins, {} passkey(s)",
+        user.status,
+        user.login_count,
+        user.webauthn_devices.len()
+    );
+    for device in passage.get_devices(EXTERNAL_ID).await? {
+        println!(
+            "   get_devices: {} \"{}\", created {}",
+            device.id, device.friendly_name, device.created_at
+        );
+    }
+
+    // Log-in: the same dance with an authentication transaction.
+    let transaction = passage.create_authenticate_transaction(EXTERNAL_ID).await?;
+    println!("6. create_authenticate_transaction({EXTERNAL_ID:?}) -> transaction {transaction}");
+    let login = emulator.complete_transaction(&transaction)?;
+    println!(
+        "7. browser: passkey used (emulated ceremony) -> nonce {}",
+        short(&login.nonce)
+    );
+    let proven = passage.verify_nonce(&login.nonce).await?;
+    let user = passage.get_user(EXTERNAL_ID).await?;
+    println!(
+        "8. verify_nonce -> {proven:?}: logged in (login #{})",
+        user.login_count
+    );
+
+    // A nonce is single-use: a replay is refused with a typed error.
+    match passage.verify_nonce(&login.nonce).await {
+        Err(Error::InvalidNonce(api)) => {
+            println!(
+                "9. verify_nonce again -> Error::InvalidNonce ({} {})",
+                api.status, api.message
+            )
+        }
+        other => return Err(format!("a replayed nonce was not refused: {other:?}").into()),
+    }
+
+    // Revoking the only passkey: the user can no longer log in.
+    passage.revoke_device(EXTERNAL_ID, &login.device_id).await?;
+    let left = passage.get_devices(EXTERNAL_ID).await?.len();
+    println!(
+        "10. revoke_device({}) -> {left} passkey(s) left",
+        login.device_id
+    );
+    match passage.create_authenticate_transaction(EXTERNAL_ID).await {
+        Err(Error::UserHasNoPasskeys(api)) => {
+            println!(
+                "11. create_authenticate_transaction -> Error::UserHasNoPasskeys ({})",
+                api.message
+            )
+        }
+        other => return Err(format!("a login without passkeys was not refused: {other:?}").into()),
+    }
+
+    emulator.shutdown().await;
+    println!("\ndone: registration, login, replay refused, passkey revoked");
+    Ok(())
+}
+
+/// The server-side steps against a real Passage app; the ceremonies need a browser.
+async fn against_passage() -> Outcome {
+    let passage = PassageFlex::from_env()?;
+    println!("passage-flex quickstart against Passage (the ceremonies need a browser)\n");
+
+    let app = passage.get_app().await?;
+    println!(
+        "1. get_app: \"{}\" ({}), ceremonies run on {}",
         app.name, app.id, app.auth_origin
     );
 
     let register = passage
-        .create_register_transaction(external_id, "Quickstart User")
+        .create_register_transaction(EXTERNAL_ID, DISPLAY_NAME)
         .await?;
-    println!("2. registration transaction for {external_id}: {register}");
-    println!("   -> browser step: passage.passkey.register(\"{register}\") returns a nonce");
+    println!("2. create_register_transaction({EXTERNAL_ID:?}) -> transaction {register}");
+    println!("   browser step: passage.passkey.register(\"{register}\") returns a nonce");
 
-    match passage.create_authenticate_transaction(external_id).await {
+    match passage.create_authenticate_transaction(EXTERNAL_ID).await {
         Ok(login) => {
-            println!("3. login transaction: {login}");
+            println!("3. create_authenticate_transaction -> transaction {login}");
             println!(
-                "   -> browser step: passage.passkey.authenticate({{transactionId}}) returns a nonce"
+                "   browser step: passage.passkey.authenticate({{ transactionId }}) returns a nonce"
             );
         }
-        Err(Error::UserHasNoPasskeys(err)) => {
-            println!("3. no login yet: {err} (finish the browser registration first)");
+        Err(Error::UserHasNoPasskeys(_)) => {
+            println!("3. no login yet: the user has no passkey until the browser registers one")
         }
-        Err(err) => return Err(err),
+        Err(err) => return Err(err.into()),
     }
 
     match passage.verify_nonce("not-a-real-nonce").await {
-        Err(Error::InvalidNonce(err)) => println!("4. a made-up nonce is refused: {err}"),
+        Err(Error::InvalidNonce(api)) => println!("4. a made-up nonce is refused: {api}"),
         other => println!("4. verify_nonce of a made-up nonce answered {other:?}"),
     }
 
-    match passage.get_user(external_id).await {
+    match passage.get_user(EXTERNAL_ID).await {
         Ok(user) => {
             println!(
-                "5. user {} ({:?}), {} logins, {} passkeys",
-                user.external_id,
+                "5. get_user: status {}, {} logins, {} passkey(s)",
                 user.status,
                 user.login_count,
                 user.webauthn_devices.len()
             );
-            for device in passage.get_devices(external_id).await? {
+            for device in passage.get_devices(EXTERNAL_ID).await? {
                 println!(
-                    "   passkey {} \"{}\", last used {}",
+                    "   get_devices: {} \"{}\", last used {}",
                     device.id, device.friendly_name, device.last_login_at
                 );
             }
         }
         Err(Error::UserNotFound(_)) => {
-            println!("5. {external_id} appears once the browser completes a registration")
+            println!("5. {EXTERNAL_ID} appears once the browser completes a registration")
         }
-        Err(err) => return Err(err),
+        Err(err) => return Err(err.into()),
     }
     Ok(())
+}
+
+/// The start of a secret-ish value, enough to follow it through the output.
+fn short(value: &str) -> String {
+    let head: String = value.chars().take(8).collect();
+    format!("{head}...")
 }

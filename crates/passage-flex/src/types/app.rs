@@ -60,6 +60,23 @@ pub enum AppType {
     Unknown(String),
 }
 
+impl AppType {
+    /// The value as the API spells it, such as `flex`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AppType::Complete => "complete",
+            AppType::Flex => "flex",
+            AppType::Unknown(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for AppType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<models::AppType> for AppType {
     fn from(value: models::AppType) -> Self {
         match value {

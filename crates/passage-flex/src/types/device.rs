@@ -52,6 +52,24 @@ pub enum WebAuthnType {
     Unknown(String),
 }
 
+impl WebAuthnType {
+    /// The value as the API spells it, such as `passkey`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WebAuthnType::Passkey => "passkey",
+            WebAuthnType::SecurityKey => "security_key",
+            WebAuthnType::Platform => "platform",
+            WebAuthnType::Unknown(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for WebAuthnType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<models::WebAuthnType> for WebAuthnType {
     fn from(value: models::WebAuthnType) -> Self {
         match value {

@@ -86,6 +86,24 @@ pub enum UserStatus {
     Unknown(String),
 }
 
+impl UserStatus {
+    /// The value as the API spells it, such as `active`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Inactive => "inactive",
+            UserStatus::Pending => "pending",
+            UserStatus::Unknown(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<models::UserStatus> for UserStatus {
     fn from(value: models::UserStatus) -> Self {
         match value {
