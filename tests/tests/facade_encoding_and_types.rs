@@ -162,7 +162,10 @@ async fn timestamps_with_fractions_and_offsets_become_comparable_utc() {
 fn enums_display_as_the_api_spells_them() {
     use passage_flex::{AppType, UserStatus, WebAuthnType};
     assert_eq!(UserStatus::Inactive.to_string(), "inactive");
-    assert_eq!(UserStatus::Unknown("suspended".into()).to_string(), "suspended");
+    assert_eq!(
+        UserStatus::Unknown("suspended".into()).to_string(),
+        "suspended"
+    );
     assert_eq!(WebAuthnType::SecurityKey.to_string(), "security_key");
     assert_eq!(WebAuthnType::Unknown("hybrid".into()).as_str(), "hybrid");
     assert_eq!(AppType::Flex.as_str(), "flex");

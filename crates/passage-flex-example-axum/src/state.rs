@@ -1,0 +1,27 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use passage_flex::PassageFlex;
+
+use crate::accounts::Accounts;
+use crate::session::Sessions;
+
+/// The backend's state: the Passage client, the app's accounts and its sessions. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) passage: PassageFlex,
+    pub(crate) accounts: Arc<Accounts>,
+    pub(crate) sessions: Arc<Sessions>,
+}
+
+impl AppState {
+    /// Fresh, empty accounts and sessions over `passage`.
+    pub(crate) fn new(passage: PassageFlex) -> Self {
+        Self {
+            passage,
+            accounts: Arc::default(),
+            sessions: Arc::default(),
+        }
+    }
+}
