@@ -23,7 +23,7 @@ struct Args {
     #[arg(long, env = "PASSAGE_EMULATOR_APP_ID", default_value = DEFAULT_APP_ID)]
     app_id: String,
     /// The API key to accept as the bearer token.
-    #[arg(long, env = "PASSAGE_EMULATOR_API_KEY", default_value = DEFAULT_API_KEY, hide_default_value = false)]
+    #[arg(long, env = "PASSAGE_EMULATOR_API_KEY", default_value = DEFAULT_API_KEY)]
     api_key: String,
     /// The app's name.
     #[arg(long, env = "PASSAGE_EMULATOR_APP_NAME", default_value = DEFAULT_APP_NAME)]
