@@ -22,6 +22,12 @@ fn new_browser() -> Client {
     Client::builder().cookie_store(true).build().unwrap()
 }
 
+async fn get_json(client: &Client, url: String) -> Value {
+    let response = client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
 async fn post(client: &Client, url: String, body: Value) -> (StatusCode, Value) {
     let response = client.post(url).json(&body).send().await.unwrap();
     let status = response.status();
@@ -71,14 +77,7 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
     assert_eq!((status, &body["username"]), (StatusCode::OK, &json!("ada")));
 
     // Signed in: the passkey is listed, as JSON and on the page.
-    let passkeys: Value = browser
-        .get(format!("{backend}/api/passkeys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let passkeys = get_json(&browser, format!("{backend}/api/passkeys")).await;
     let list = passkeys["passkeys"].as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["name"], "ada");
@@ -136,14 +135,7 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
     )
     .await;
     assert_eq!((status, &body["username"]), (StatusCode::OK, &json!("ada")));
-    let passkeys: Value = browser
-        .get(format!("{backend}/api/passkeys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let passkeys = get_json(&browser, format!("{backend}/api/passkeys")).await;
     assert_eq!(passkeys["passkeys"][0]["uses"], 1);
 
     // An attacker replaying the captured nonce gets no session.
@@ -169,14 +161,7 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let passkeys: Value = browser
-        .get(format!("{backend}/api/passkeys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let passkeys = get_json(&browser, format!("{backend}/api/passkeys")).await;
     assert_eq!(passkeys["passkeys"], json!([]));
     let (status, _) = post(
         &browser,
@@ -238,14 +223,7 @@ async fn the_page_escapes_what_users_typed_and_revokes_with_a_form() {
         "{page}"
     );
 
-    let passkeys: Value = browser
-        .get(format!("{backend}/api/passkeys"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let passkeys = get_json(&browser, format!("{backend}/api/passkeys")).await;
     let device_id = passkeys["passkeys"][0]["id"].as_str().unwrap().to_owned();
     // The form posts, the backend redirects to the page, which now lists nothing.
     let response = browser

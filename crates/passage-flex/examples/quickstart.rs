@@ -38,11 +38,7 @@ async fn against_the_emulator() -> Outcome {
         .build()?;
     println!("emulator listening on {}\n", emulator.base_url());
 
-    let app = passage.get_app().await?;
-    println!(
-        "1. get_app: \"{}\" ({}), ceremonies run on {}",
-        app.name, app.id, app.auth_origin
-    );
+    print_app(&passage).await?;
 
     // Sign-up: the backend opens a registration, the browser creates a passkey.
     let transaction = passage
@@ -57,19 +53,7 @@ async fn against_the_emulator() -> Outcome {
     let proven = passage.verify_nonce(&registration.nonce).await?;
     println!("4. verify_nonce -> {proven:?}: registered; the backend starts its own session");
 
-    let user = passage.get_user(EXTERNAL_ID).await?;
-    println!(
-        "5. get_user: status {}, {} logins, {} passkey(s)",
-        user.status,
-        user.login_count,
-        user.webauthn_devices.len()
-    );
-    for device in passage.get_devices(EXTERNAL_ID).await? {
-        println!(
-            "   get_devices: {} \"{}\", created {}",
-            device.id, device.friendly_name, device.created_at
-        );
-    }
+    print_user(&passage).await?;
 
     // Log-in: the same dance with an authentication transaction.
     let transaction = passage.create_authenticate_transaction(EXTERNAL_ID).await?;
@@ -124,11 +108,7 @@ async fn against_passage() -> Outcome {
     let passage = PassageFlex::from_env()?;
     println!("passage-flex quickstart against Passage (the ceremonies need a browser)\n");
 
-    let app = passage.get_app().await?;
-    println!(
-        "1. get_app: \"{}\" ({}), ceremonies run on {}",
-        app.name, app.id, app.auth_origin
-    );
+    print_app(&passage).await?;
 
     let register = passage
         .create_register_transaction(EXTERNAL_ID, DISPLAY_NAME)
@@ -154,25 +134,40 @@ async fn against_passage() -> Outcome {
         other => println!("4. verify_nonce of a made-up nonce answered {other:?}"),
     }
 
-    match passage.get_user(EXTERNAL_ID).await {
-        Ok(user) => {
-            println!(
-                "5. get_user: status {}, {} logins, {} passkey(s)",
-                user.status,
-                user.login_count,
-                user.webauthn_devices.len()
-            );
-            for device in passage.get_devices(EXTERNAL_ID).await? {
-                println!(
-                    "   get_devices: {} \"{}\", last used {}",
-                    device.id, device.friendly_name, device.last_login_at
-                );
-            }
-        }
+    match print_user(&passage).await {
+        Ok(()) => {}
         Err(Error::UserNotFound(_)) => {
             println!("5. {EXTERNAL_ID} appears once the browser completes a registration")
         }
         Err(err) => return Err(err.into()),
+    }
+    Ok(())
+}
+
+/// Step 1 of both paths: the app the API key belongs to.
+async fn print_app(passage: &PassageFlex) -> Result<(), Error> {
+    let app = passage.get_app().await?;
+    println!(
+        "1. get_app: \"{}\" ({}), ceremonies run on {}",
+        app.name, app.id, app.auth_origin
+    );
+    Ok(())
+}
+
+/// Step 5 of both paths: the user and their passkeys.
+async fn print_user(passage: &PassageFlex) -> Result<(), Error> {
+    let user = passage.get_user(EXTERNAL_ID).await?;
+    println!(
+        "5. get_user: status {}, {} logins, {} passkey(s)",
+        user.status,
+        user.login_count,
+        user.webauthn_devices.len()
+    );
+    for device in passage.get_devices(EXTERNAL_ID).await? {
+        println!(
+            "   get_devices: {} \"{}\", created {}, last used {}",
+            device.id, device.friendly_name, device.created_at, device.last_login_at
+        );
     }
     Ok(())
 }
