@@ -49,6 +49,7 @@ pub(crate) struct Settings {
     pub address: SocketAddr,
     pub transaction_ttl: Duration,
     pub nonce_ttl: Duration,
+    pub latency: Duration,
 }
 
 impl Default for Settings {
@@ -64,6 +65,7 @@ impl Default for Settings {
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             transaction_ttl: DEFAULT_TRANSACTION_TTL,
             nonce_ttl: DEFAULT_NONCE_TTL,
+            latency: Duration::ZERO,
         }
     }
 }

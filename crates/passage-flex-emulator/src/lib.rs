@@ -51,6 +51,7 @@ mod config;
 mod failure;
 mod handlers;
 mod list;
+mod metering;
 mod render;
 mod request_log;
 mod router;

@@ -31,6 +31,9 @@ struct Args {
     /// The origin the browser ceremonies run on.
     #[arg(long, env = "PASSAGE_EMULATOR_AUTH_ORIGIN", default_value = DEFAULT_AUTH_ORIGIN)]
     auth_origin: String,
+    /// Milliseconds to wait before every management API answer, to act like a distant server.
+    #[arg(long, env = "PASSAGE_EMULATOR_LATENCY_MS", default_value_t = 0)]
+    latency_ms: u64,
 }
 
 #[tokio::main]
@@ -50,6 +53,7 @@ async fn main() -> ExitCode {
         .api_key(args.api_key)
         .app_name(args.app_name)
         .auth_origin(args.auth_origin)
+        .latency(std::time::Duration::from_millis(args.latency_ms))
         .start()
         .await
     {

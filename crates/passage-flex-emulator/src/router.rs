@@ -1,6 +1,8 @@
 //! The route table: the Passage management API under `/v1`, the emulator's own under `/emulator`.
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, patch, post};
@@ -8,14 +10,18 @@ use axum::routing::{get, patch, post};
 use crate::config::AppConfig;
 use crate::failure::Failure;
 use crate::handlers::{app, control, devices, transactions, users};
-use crate::request_log;
 use crate::store::Store;
+use crate::{metering, request_log};
 
 /// What every request handler shares.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub app: AppConfig,
     pub store: Store,
+    /// Requests to `/v1` so far, answered or not.
+    pub api_requests: AtomicU64,
+    /// Added before every `/v1` answer.
+    pub latency: Duration,
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -52,11 +58,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/apps/{app_id}/users/{user_id}/devices/{device_id}",
             axum::routing::delete(devices::revoke),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            metering::meter_api_request,
+        ));
+    let emulator = Router::new()
+        .route("/health", get(control::health))
+        .route("/requests", get(control::api_requests))
+        .route(
+            "/apps/{app_id}/transactions/{transaction_id}/complete",
+            post(control::complete_transaction),
         );
-    let emulator = Router::new().route("/health", get(control::health)).route(
-        "/apps/{app_id}/transactions/{transaction_id}/complete",
-        post(control::complete_transaction),
-    );
     Router::new()
         .nest("/v1", api)
         .nest("/emulator", emulator)

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -67,6 +68,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// A delay added before every answer of the management API (default none), to see a
+    /// client behave as if Passage were far away. The control endpoints are not delayed.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.settings.latency = latency;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// Fails with [`std::io::ErrorKind::InvalidInput`] on an empty app ID or API key, an auth
@@ -82,6 +90,8 @@ impl EmulatorBuilder {
         let shared = Arc::new(Shared {
             app: settings.app,
             store: Store::new(settings.transaction_ttl, settings.nonce_ttl),
+            api_requests: AtomicU64::new(0),
+            latency: settings.latency,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&shared));
@@ -160,6 +170,12 @@ impl Emulator {
     /// The origin browser ceremonies run on.
     pub fn auth_origin(&self) -> &str {
         &self.shared.app.auth_origin
+    }
+
+    /// How many requests the management API (`/v1`) has received, answered or not; the same as
+    /// `GET /emulator/requests`. Tests use it to count a client's round trips.
+    pub fn api_requests(&self) -> u64 {
+        self.shared.api_requests.load(Ordering::Relaxed)
     }
 
     /// Completes a transaction as a successful passkey ceremony in the browser would, and returns

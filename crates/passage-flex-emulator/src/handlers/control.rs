@@ -39,6 +39,15 @@ pub(crate) async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// `GET /emulator/requests`: `{"api_requests": n}`, the requests to `/v1` so far, for tests and
+/// benchmarks that count a client's round trips.
+pub(crate) async fn api_requests(state: AppState) -> Json<Value> {
+    let count = state
+        .api_requests
+        .load(std::sync::atomic::Ordering::Relaxed);
+    Json(json!({ "api_requests": count }))
+}
+
 /// The path names the emulated app (no API key asked).
 pub(crate) struct KnownApp;
 
