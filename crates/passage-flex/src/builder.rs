@@ -1,8 +1,11 @@
 //! [`PassageFlexBuilder`]: validated client settings.
 
+use crate::cache::CacheConfig;
 use crate::client::{PassageFlex, Ready};
 use crate::error::Error;
-use crate::middleware::{RequestDefaults, USER_AGENT};
+use crate::middleware::defaults::USER_AGENT;
+use crate::middleware::retry::RetryConfig;
+use crate::middleware::{self, Limits};
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::time::Duration;
@@ -14,6 +17,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.passage.id";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take, unless [`PassageFlexBuilder::connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest response body read, unless [`PassageFlexBuilder::max_response_bytes`] says
+/// otherwise (4 MiB; a page of 100 users is far smaller).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Settings for a [`PassageFlex`] client, from [`PassageFlex::builder`].
 ///
@@ -34,6 +40,9 @@ pub struct PassageFlexBuilder {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
+    retry: RetryConfig,
+    user_id_cache: CacheConfig,
     http_client: Option<reqwest::Client>,
 }
 
@@ -45,6 +54,9 @@ impl PassageFlexBuilder {
             base_url: DEFAULT_BASE_URL.to_string(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryConfig::default(),
+            user_id_cache: CacheConfig::default(),
             http_client: None,
         }
     }
@@ -57,8 +69,10 @@ impl PassageFlexBuilder {
         self
     }
 
-    /// The most a whole request may take, connecting included (default [`DEFAULT_TIMEOUT`]).
-    /// Applies to a client given with [`PassageFlexBuilder::http_client`] too.
+    /// The most one attempt of a request may take, connecting and reading the body included
+    /// (default [`DEFAULT_TIMEOUT`]). Applies to a client given with
+    /// [`PassageFlexBuilder::http_client`] too. Exceeding it is [`Error::Timeout`], whose
+    /// message names the limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -68,6 +82,27 @@ impl PassageFlexBuilder {
     /// [`PassageFlexBuilder::http_client`] supplies the client: set it on that client.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest response body the client reads (default [`DEFAULT_MAX_RESPONSE_BYTES`]);
+    /// a longer one fails with [`Error::ResponseTooLarge`] without being read to the end.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// When failed requests are repeated (default [`RetryConfig::new`]: up to 3 attempts of
+    /// idempotent requests; never `verify_nonce` or the transaction creates).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The external-ID cache (default [`CacheConfig::new`]; [`CacheConfig::disabled`] turns
+    /// it off).
+    pub fn user_id_cache(mut self, cache: CacheConfig) -> Self {
+        self.user_id_cache = cache;
         self
     }
 
@@ -86,6 +121,17 @@ impl PassageFlexBuilder {
         if self.timeout.is_zero() {
             return Err(invalid("the timeout must be longer than zero"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(invalid("max_response_bytes must be at least 1"));
+        }
+        if let Some(problem) = self.retry.problem().or(self.user_id_cache.problem()) {
+            return Err(invalid(problem));
+        }
+        let limits = Limits {
+            timeout: self.timeout,
+            connect_timeout: self.http_client.is_none().then_some(self.connect_timeout),
+            max_response_bytes: self.max_response_bytes,
+        };
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
@@ -93,11 +139,7 @@ impl PassageFlexBuilder {
                 .build()
                 .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
         };
-        let client = reqwest_middleware::ClientBuilder::new(http)
-            .with(RequestDefaults {
-                timeout: self.timeout,
-            })
-            .build();
+        let client = middleware::stack(http, &limits, &self.retry);
         // Every field spelled out: `Configuration::default()` builds a reqwest client of its
         // own, which can panic when no TLS backend initialises.
         let configuration = Configuration {
@@ -112,6 +154,7 @@ impl PassageFlexBuilder {
         Ok(PassageFlex::from_ready(Ready {
             app_id: self.app_id,
             configuration,
+            user_ids: self.user_id_cache.build(),
         }))
     }
 }
@@ -124,6 +167,9 @@ impl fmt::Debug for PassageFlexBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("user_id_cache", &self.user_id_cache)
             .field("http_client", &self.http_client.is_some())
             .finish()
     }

@@ -1,6 +1,7 @@
 //! [`PassageFlex`]: the client, and the state every operation starts from.
 
 use crate::builder::PassageFlexBuilder;
+use crate::cache::UserIdCache;
 use crate::error::Error;
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
@@ -8,8 +9,12 @@ use std::sync::Arc;
 
 /// The Passage Passkey Flex client.
 ///
-/// Cheap to clone: clones share one connection pool. `Send + Sync`, so keep one in your
-/// application state. Its `Debug` output never shows the API key.
+/// Cheap to clone: clones share one connection pool and one external-ID cache. `Send + Sync`,
+/// so keep one in your application state. Its `Debug` output never shows the API key.
+///
+/// Every operation runs in a `tracing` span named `passage_flex` with fields `operation`,
+/// `status`, `attempts`, `user_id_cache` and `duration_ms`; none ever holds the API key or a
+/// nonce.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), passage_flex::Error> {
@@ -28,10 +33,11 @@ pub struct PassageFlex {
     state: Result<Arc<Ready>, Arc<str>>,
 }
 
-/// What every operation needs: the app and a configured low-level client.
+/// What every operation needs: the app, a configured low-level client, the external-ID cache.
 pub(crate) struct Ready {
     pub(crate) app_id: String,
     pub(crate) configuration: Configuration,
+    pub(crate) user_ids: Option<UserIdCache>,
 }
 
 impl PassageFlex {
@@ -84,8 +90,8 @@ impl PassageFlex {
     }
 
     /// The ready configuration of the low-level crate ([`crate::openapi`]): base path, API
-    /// key, headers, timeouts and connection pool already set, for calling its functions
-    /// directly. Pass [`PassageFlex::app_id`] as their `app_id`.
+    /// key, headers, timeouts, retries, body cap and connection pool already set, for calling
+    /// its functions directly. Pass [`PassageFlex::app_id`] as their `app_id`.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), passage_flex::Error> {
@@ -118,6 +124,7 @@ impl fmt::Debug for PassageFlex {
             Ok(ready) => debug
                 .field("app_id", &ready.app_id)
                 .field("base_path", &ready.configuration.base_path)
+                .field("user_id_cache", &ready.user_ids.is_some())
                 .field("api_key", &"[REDACTED]"),
             Err(reason) => debug.field("invalid", reason),
         };

@@ -1,13 +1,16 @@
 //! The one error type of the SDK.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Everything that can go wrong in a call to Passage.
 ///
 /// API errors are mapped by the response body's `code` first and the HTTP status second (Passage
 /// has answered an invalid nonce with both 400 and 401). [`Error::status`] and [`Error::code`]
 /// work on every error that came from an HTTP response.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`, so one failure can be handed to every caller that waited on it.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// An argument was rejected before any request was sent (for example an empty external ID).
@@ -50,7 +53,7 @@ pub enum Error {
     /// The connection could not be made (refused, DNS, reset before an answer).
     #[error("could not connect to Passage: {0}")]
     Connect(#[source] Transport),
-    /// No complete answer within the configured timeout.
+    /// No complete answer within the configured timeout; the message names the limit.
     #[error("request to Passage timed out: {0}")]
     Timeout(#[source] Transport),
     /// The TLS handshake failed (certificate, protocol).
@@ -59,6 +62,18 @@ pub enum Error {
     /// Another transport failure (the connection dropped mid-body, a middleware failed...).
     #[error("transport failure talking to Passage: {0}")]
     Transport(#[source] Transport),
+    /// A response body longer than
+    /// [`PassageFlexBuilder::max_response_bytes`](crate::PassageFlexBuilder::max_response_bytes);
+    /// nothing past the limit was read.
+    #[error("the response to {operation} (status {status}) exceeds the {limit}-byte limit")]
+    ResponseTooLarge {
+        /// The operation that got the response.
+        operation: &'static str,
+        /// The response's HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A success response whose body is not what the API documents.
     #[error(
         "undecodable response to {operation} (status {status}): {reason}; body starts: {snippet:?}"
@@ -82,7 +97,7 @@ impl Error {
     /// The HTTP status of the response this error came from, if it came from one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => self.api_error().map(|e| e.status),
         }
     }
@@ -136,14 +151,14 @@ impl fmt::Display for ApiError {
 }
 
 /// A transport failure's description, with the underlying error as its source.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{operation}: {source}")]
 pub struct Transport {
     /// The operation that failed.
     pub operation: &'static str,
-    /// The underlying reqwest or middleware error.
+    /// The underlying reqwest or middleware error (shared, so that the error is `Clone`).
     #[source]
-    pub source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    pub source: Arc<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 /// The API's machine-readable error codes. Codes this version does not know are kept in

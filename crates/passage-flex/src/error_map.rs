@@ -1,8 +1,11 @@
 //! Turning the generated crate's errors into [`Error`]: the only place that reads HTTP errors.
 
 use crate::error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
+use crate::middleware::body_limit::BodyTooLarge;
+use crate::middleware::defaults::TimedOut;
 use passage_flex_openapi::apis;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// Maps a failed generated call of `operation`.
 pub(crate) fn from_generated<T>(operation: &'static str, err: apis::Error<T>) -> Error {
@@ -20,14 +23,29 @@ pub(crate) fn from_generated<T>(operation: &'static str, err: apis::Error<T>) ->
         apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Reqwest(err)) => {
             from_reqwest(operation, err)
         }
+        // The SDK's own middleware errors: the body cap and timeouts that name their limit.
         apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Middleware(err)) => {
-            transport(operation, err.into(), Error::Transport)
+            if let Some(BodyTooLarge { status, limit }) = err.downcast_ref::<BodyTooLarge>() {
+                return Error::ResponseTooLarge {
+                    operation,
+                    status: *status,
+                    limit: *limit,
+                };
+            }
+            match err.downcast::<TimedOut>() {
+                Ok(timed_out) => transport(operation, Arc::new(timed_out), Error::Timeout),
+                Err(other) => transport(
+                    operation,
+                    Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(other)),
+                    Error::Transport,
+                ),
+            }
         }
         // Success bodies that fail to decode arrive as UndecodableResponse; these remain for
         // request serialisation and I/O, which the SDK's own types never trigger.
-        apis::Error::Serde(err) => transport(operation, err.into(), Error::Transport),
-        apis::Error::SerdePathToError(err) => transport(operation, err.into(), Error::Transport),
-        apis::Error::Io(err) => transport(operation, err.into(), Error::Transport),
+        apis::Error::Serde(err) => transport(operation, Arc::new(err), Error::Transport),
+        apis::Error::SerdePathToError(err) => transport(operation, Arc::new(err), Error::Transport),
+        apis::Error::Io(err) => transport(operation, Arc::new(err), Error::Transport),
     }
 }
 
@@ -79,12 +97,12 @@ fn from_reqwest(operation: &'static str, err: reqwest::Error) -> Error {
     } else {
         Error::Transport
     };
-    transport(operation, Box::new(err), kind)
+    transport(operation, Arc::new(err), kind)
 }
 
 fn transport(
     operation: &'static str,
-    source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    source: Arc<dyn std::error::Error + Send + Sync + 'static>,
     kind: fn(Transport) -> Error,
 ) -> Error {
     kind(Transport { operation, source })
@@ -93,7 +111,7 @@ fn transport(
 /// reqwest reports a failed TLS handshake as a connect error and has no TLS flag, so the cause
 /// chain is searched for the TLS backend's own error type. `io::Error::source` skips the error
 /// it wraps, so wrapped errors are opened with `get_ref`.
-fn caused_by_tls(err: &(dyn std::error::Error + 'static)) -> bool {
+pub(crate) fn caused_by_tls(err: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause = Some(err);
     while let Some(err) = cause {
         if is_tls_backend_error(err) {

@@ -64,6 +64,7 @@
 #![warn(missing_docs)]
 
 mod builder;
+mod cache;
 mod client;
 mod error;
 mod error_map;
@@ -71,11 +72,17 @@ mod guard;
 mod lookup;
 mod middleware;
 mod operations;
+mod telemetry;
 mod types;
 
-pub use builder::{DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PassageFlexBuilder};
+pub use builder::{
+    DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    PassageFlexBuilder,
+};
+pub use cache::{CacheConfig, DEFAULT_CACHE_ENTRIES, DEFAULT_CACHE_TTL};
 pub use client::PassageFlex;
 pub use error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
+pub use middleware::retry::{DEFAULT_MAX_ATTEMPTS, RetryConfig};
 pub use types::{
     AppInfo, AppType, DeviceIcons, ListUsersOptions, PassageUser, PasskeyDevice, UserStatus,
     UserSummary, WebAuthnType,

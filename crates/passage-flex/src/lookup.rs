@@ -1,16 +1,84 @@
-//! External ID -> Passage user ID.
+//! External ID -> Passage user ID: the cache first, the API's user list second.
 
 use crate::client::Ready;
 use crate::error::{ApiError, Error, ErrorCode};
 use crate::{PassageFlex, error_map, guard};
 use passage_flex_openapi::apis::users_api;
+use std::future::Future;
+use std::sync::Arc;
+use tracing::Instrument;
+use tracing::field::Empty;
 
-/// The Passage ID of the user whose external ID is exactly `external_id`.
+impl PassageFlex {
+    /// Runs `call` with the Passage ID of the user `external_id`, after checking the argument.
+    ///
+    /// If the ID came from the cache and `call` answers `user_not_found`, the entry is stale
+    /// (the user was deleted, perhaps re-created under a new ID): it is dropped, the user looked
+    /// up again, and `call` repeated once.
+    pub(crate) async fn with_user_id<'a, T, F, Fut>(
+        &'a self,
+        external_id: &str,
+        call: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn(&'a Ready, String) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        guard::non_empty("external_id", external_id)?;
+        let ready = self.ready()?;
+        let (user_id, from_cache) = resolve(ready, external_id).await?;
+        match call(ready, user_id).await {
+            Err(Error::UserNotFound(_)) if from_cache => {
+                forget(ready, external_id).await;
+                let (user_id, _) = resolve(ready, external_id).await?;
+                call(ready, user_id).await
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// Drops the cached Passage ID of `external_id`, if any.
+    pub(crate) async fn forget_user_id(&self, external_id: &str) {
+        if let Ok(ready) = self.ready() {
+            forget(ready, external_id).await;
+        }
+    }
+}
+
+/// The user's Passage ID, and whether it came from the cache. Concurrent misses for one
+/// external ID share one lookup; a failed lookup is not cached.
+async fn resolve(ready: &Ready, external_id: &str) -> Result<(String, bool), Error> {
+    let span = tracing::Span::current();
+    let Some(cache) = &ready.user_ids else {
+        return Ok((find_user_id(ready, external_id).await?, false));
+    };
+    if let Some(user_id) = cache.get(external_id).await {
+        span.record("user_id_cache", "hit");
+        return Ok((user_id, true));
+    }
+    span.record("user_id_cache", "miss");
+    let user_id = cache
+        .try_get_with_by_ref(external_id, find_user_id(ready, external_id))
+        .await
+        .map_err(Arc::unwrap_or_clone)?;
+    Ok((user_id, false))
+}
+
+async fn forget(ready: &Ready, external_id: &str) {
+    if let Some(cache) = &ready.user_ids {
+        cache.invalidate(external_id).await;
+    }
+}
+
+/// The Passage ID of the user whose external ID is exactly `external_id`, asked of the API.
 ///
 /// The API's `identifier` filter also matches emails and phone numbers, so a user found by it
 /// whose `external_id` differs is somebody else: that is "not found", never a user to act on.
-pub(crate) async fn passage_user_id(ready: &Ready, external_id: &str) -> Result<String, Error> {
+async fn find_user_id(ready: &Ready, external_id: &str) -> Result<String, Error> {
     let operation = "find_user_by_external_id";
+    // Its own span, so that the HTTP stack records this request's status and attempts here
+    // and the operation's span keeps those of the operation's own request.
+    let span = tracing::debug_span!("passage_flex_lookup", status = Empty, attempts = Empty);
     let page = users_api::list_paginated_users(
         &ready.configuration,
         &ready.app_id,
@@ -26,6 +94,7 @@ pub(crate) async fn passage_user_id(ready: &Ready, external_id: &str) -> Result<
         None,
         None,
     )
+    .instrument(span)
     .await
     .map_err(|err| error_map::from_generated(operation, err))?;
     match page.users.into_iter().next() {
@@ -37,19 +106,5 @@ pub(crate) async fn passage_user_id(ready: &Ready, external_id: &str) -> Result<
             code: Some(ErrorCode::UserNotFound),
             message: "no user has this external ID".to_string(),
         })),
-    }
-}
-
-impl PassageFlex {
-    /// The first steps of every external-ID operation: check the argument, then find the
-    /// client's state and the user's Passage ID.
-    pub(crate) async fn ready_with_user_id(
-        &self,
-        external_id: &str,
-    ) -> Result<(&Ready, String), Error> {
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let user_id = passage_user_id(ready, external_id).await?;
-        Ok((ready, user_id))
     }
 }

@@ -1,3 +1,4 @@
+use crate::telemetry::traced;
 use crate::{Error, PassageFlex, PasskeyDevice, error_map, guard};
 use passage_flex_openapi::apis::user_devices_api;
 
@@ -7,12 +8,15 @@ impl PassageFlex {
         &self,
         external_id: impl AsRef<str>,
     ) -> Result<Vec<PasskeyDevice>, Error> {
-        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        let response =
-            user_devices_api::list_user_devices(&ready.configuration, &ready.app_id, &user_id)
-                .await
-                .map_err(|err| error_map::from_generated("get_devices", err))?;
-        Ok(response.devices.into_iter().map(Into::into).collect())
+        let operation = "get_devices";
+        let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
+            let response =
+                user_devices_api::list_user_devices(&ready.configuration, &ready.app_id, &user_id)
+                    .await
+                    .map_err(|err| error_map::from_generated(operation, err))?;
+            Ok(response.devices.into_iter().map(Into::into).collect())
+        });
+        traced(operation, call).await
     }
 
     /// Revokes the passkey `device_id` of the user `external_id`; it can no longer log in.
@@ -21,16 +25,22 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         device_id: impl AsRef<str>,
     ) -> Result<(), Error> {
+        let operation = "revoke_device";
         let device_id = device_id.as_ref();
-        guard::path_segment("device_id", device_id)?;
-        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        user_devices_api::delete_user_devices(
-            &ready.configuration,
-            &ready.app_id,
-            &user_id,
-            device_id,
-        )
-        .await
-        .map_err(|err| error_map::from_generated("revoke_device", err))
+        let call = async {
+            guard::path_segment("device_id", device_id)?;
+            self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
+                user_devices_api::delete_user_devices(
+                    &ready.configuration,
+                    &ready.app_id,
+                    &user_id,
+                    device_id,
+                )
+                .await
+                .map_err(|err| error_map::from_generated(operation, err))
+            })
+            .await
+        };
+        traced(operation, call).await
     }
 }

@@ -1,3 +1,4 @@
+use crate::telemetry::traced;
 use crate::{Error, PassageFlex, error_map, guard};
 use passage_flex_openapi::apis::{authenticate_api, transactions_api};
 use passage_flex_openapi::models;
@@ -14,21 +15,24 @@ impl PassageFlex {
         passkey_display_name: impl AsRef<str>,
     ) -> Result<String, Error> {
         let (external_id, display_name) = (external_id.as_ref(), passkey_display_name.as_ref());
-        guard::non_empty("external_id", external_id)?;
-        guard::non_empty("passkey_display_name", display_name)?;
-        let ready = self.ready()?;
-        let request = models::CreateTransactionRegisterRequest::new(
-            external_id.to_string(),
-            display_name.to_string(),
-        );
-        let response = transactions_api::create_register_transaction(
-            &ready.configuration,
-            &ready.app_id,
-            request,
-        )
+        traced("create_register_transaction", async {
+            guard::non_empty("external_id", external_id)?;
+            guard::non_empty("passkey_display_name", display_name)?;
+            let ready = self.ready()?;
+            let request = models::CreateTransactionRegisterRequest::new(
+                external_id.to_string(),
+                display_name.to_string(),
+            );
+            let response = transactions_api::create_register_transaction(
+                &ready.configuration,
+                &ready.app_id,
+                request,
+            )
+            .await
+            .map_err(|err| error_map::from_generated("create_register_transaction", err))?;
+            Ok(response.transaction_id)
+        })
         .await
-        .map_err(|err| error_map::from_generated("create_register_transaction", err))?;
-        Ok(response.transaction_id)
     }
 
     /// Starts a passkey login for the existing user `external_id` and returns the transaction ID
@@ -41,35 +45,43 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
     ) -> Result<String, Error> {
         let external_id = external_id.as_ref();
-        guard::non_empty("external_id", external_id)?;
-        let ready = self.ready()?;
-        let request = models::CreateTransactionAuthenticateRequest::new(external_id.to_string());
-        let response = transactions_api::create_authenticate_transaction(
-            &ready.configuration,
-            &ready.app_id,
-            request,
-        )
+        traced("create_authenticate_transaction", async {
+            guard::non_empty("external_id", external_id)?;
+            let ready = self.ready()?;
+            let request =
+                models::CreateTransactionAuthenticateRequest::new(external_id.to_string());
+            let response = transactions_api::create_authenticate_transaction(
+                &ready.configuration,
+                &ready.app_id,
+                request,
+            )
+            .await
+            .map_err(|err| error_map::from_generated("create_authenticate_transaction", err))?;
+            Ok(response.transaction_id)
+        })
         .await
-        .map_err(|err| error_map::from_generated("create_authenticate_transaction", err))?;
-        Ok(response.transaction_id)
     }
 
     /// Verifies the nonce a finished browser ceremony produced and returns the external ID of
     /// the user who just proved possession of a passkey. Start your own session for that user.
     ///
-    /// A nonce is single-use: verifying it again fails with [`Error::InvalidNonce`].
+    /// A nonce is single-use: verifying it again fails with [`Error::InvalidNonce`]. For the
+    /// same reason this request is never retried (see [`crate::RetryConfig`]).
     pub async fn verify_nonce(&self, nonce: impl AsRef<str>) -> Result<String, Error> {
         let nonce = nonce.as_ref();
-        guard::non_empty("nonce", nonce)?;
-        let ready = self.ready()?;
-        let request = models::AuthenticateVerifyNonceRequest::new(nonce.to_string());
-        let response = authenticate_api::authenticate_verify_nonce(
-            &ready.configuration,
-            &ready.app_id,
-            request,
-        )
+        traced("verify_nonce", async {
+            guard::non_empty("nonce", nonce)?;
+            let ready = self.ready()?;
+            let request = models::AuthenticateVerifyNonceRequest::new(nonce.to_string());
+            let response = authenticate_api::authenticate_verify_nonce(
+                &ready.configuration,
+                &ready.app_id,
+                request,
+            )
+            .await
+            .map_err(|err| error_map::from_generated("verify_nonce", err))?;
+            Ok(response.external_id)
+        })
         .await
-        .map_err(|err| error_map::from_generated("verify_nonce", err))?;
-        Ok(response.external_id)
     }
 }

@@ -1,3 +1,5 @@
+use crate::client::Ready;
+use crate::telemetry::traced;
 use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, error_map, guard};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use passage_flex_openapi::apis::users_api;
@@ -6,36 +8,49 @@ use passage_flex_openapi::models;
 impl PassageFlex {
     /// The user `external_id`, with their passkeys.
     pub async fn get_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let (_, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        self.get_user_by_id(user_id).await
+        let call = self.with_user_id(external_id.as_ref(), fetch_user);
+        traced("get_user", call).await
     }
 
     /// The user with this Passage user ID (not the external ID), with their passkeys.
     pub async fn get_user_by_id(&self, user_id: impl AsRef<str>) -> Result<PassageUser, Error> {
         let user_id = user_id.as_ref();
-        guard::path_segment("user_id", user_id)?;
-        let ready = self.ready()?;
-        let response = users_api::get_user(&ready.configuration, &ready.app_id, user_id)
-            .await
-            .map_err(|err| error_map::from_generated("get_user", err))?;
-        Ok(response.user.into())
+        traced("get_user_by_id", async {
+            guard::path_segment("user_id", user_id)?;
+            fetch_user(self.ready()?, user_id.to_string()).await
+        })
+        .await
     }
 
-    /// Deletes the user `external_id` and their passkeys from Passage.
+    /// Deletes the user `external_id` and their passkeys from Passage, and forgets their
+    /// Passage ID.
     pub async fn delete_user(&self, external_id: impl AsRef<str>) -> Result<(), Error> {
-        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
-            .await
-            .map_err(|err| error_map::from_generated("delete_user", err))
+        let operation = "delete_user";
+        let external_id = external_id.as_ref();
+        let call = async {
+            let deleted = self
+                .with_user_id(external_id, |ready, user_id| async move {
+                    users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
+                        .await
+                        .map_err(|err| error_map::from_generated(operation, err))
+                })
+                .await;
+            self.forget_user_id(external_id).await;
+            deleted
+        };
+        traced(operation, call).await
     }
 
     /// Lets the user `external_id` log in again after [`PassageFlex::deactivate_user`].
     pub async fn activate_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        let response = users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
-            .await
-            .map_err(|err| error_map::from_generated("activate_user", err))?;
-        Ok(response.user.into())
+        let operation = "activate_user";
+        let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
+            let response = users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
+                .await
+                .map_err(|err| error_map::from_generated(operation, err))?;
+            Ok(response.user.into())
+        });
+        traced(operation, call).await
     }
 
     /// Stops the user `external_id` from logging in until [`PassageFlex::activate_user`].
@@ -43,11 +58,15 @@ impl PassageFlex {
         &self,
         external_id: impl AsRef<str>,
     ) -> Result<PassageUser, Error> {
-        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        let response = users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
-            .await
-            .map_err(|err| error_map::from_generated("deactivate_user", err))?;
-        Ok(response.user.into())
+        let operation = "deactivate_user";
+        let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
+            let response =
+                users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
+                    .await
+                    .map_err(|err| error_map::from_generated(operation, err))?;
+            Ok(response.user.into())
+        });
+        traced(operation, call).await
     }
 
     /// Replaces the metadata of the user `external_id` with `metadata`, a JSON object.
@@ -56,22 +75,29 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         metadata: serde_json::Value,
     ) -> Result<PassageUser, Error> {
-        let serde_json::Value::Object(fields) = metadata else {
-            return Err(Error::InvalidArgument {
-                argument: "metadata",
-                reason: "must be a JSON object",
-            });
+        let operation = "update_user_metadata";
+        let call = async {
+            let serde_json::Value::Object(fields) = metadata else {
+                return Err(Error::InvalidArgument {
+                    argument: "metadata",
+                    reason: "must be a JSON object",
+                });
+            };
+            let fields = &fields;
+            self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
+                let request = models::UpdateUserRequest {
+                    user_metadata: Some(fields.clone().into_iter().collect()),
+                    ..models::UpdateUserRequest::new()
+                };
+                let response =
+                    users_api::update_user(&ready.configuration, &ready.app_id, &user_id, request)
+                        .await
+                        .map_err(|err| error_map::from_generated(operation, err))?;
+                Ok(response.user.into())
+            })
+            .await
         };
-        let (ready, user_id) = self.ready_with_user_id(external_id.as_ref()).await?;
-        let request = models::UpdateUserRequest {
-            user_metadata: Some(fields.into_iter().collect()),
-            ..models::UpdateUserRequest::new()
-        };
-        let response =
-            users_api::update_user(&ready.configuration, &ready.app_id, &user_id, request)
-                .await
-                .map_err(|err| error_map::from_generated("update_user_metadata", err))?;
-        Ok(response.user.into())
+        traced(operation, call).await
     }
 
     /// Every user of the app, page after page, as one stream.
@@ -100,7 +126,7 @@ impl PassageFlex {
         };
         stream::try_unfold(Some(first), |cursor| async move {
             match cursor {
-                Some(cursor) => cursor.next_page().await.map(Some),
+                Some(cursor) => traced("list_users", cursor.next_page()).await.map(Some),
                 None => Ok(None),
             }
         })
@@ -108,6 +134,14 @@ impl PassageFlex {
         .try_flatten()
         .boxed()
     }
+}
+
+/// `GET /users/{user_id}`, shared by the two ways of naming a user.
+async fn fetch_user(ready: &Ready, user_id: String) -> Result<PassageUser, Error> {
+    let response = users_api::get_user(&ready.configuration, &ready.app_id, &user_id)
+        .await
+        .map_err(|err| error_map::from_generated("get_user", err))?;
+    Ok(response.user.into())
 }
 
 /// Where the user stream is: the next page to fetch, pinned to one `created_before`.

@@ -1,0 +1,39 @@
+//! One `tracing` span per operation.
+//!
+//! The span `passage_flex` carries `operation`; the HTTP stack records the last request's
+//! `status` and `attempts` into it, the lookup records `user_id_cache` (`hit` or `miss`) and runs
+//! its own request in a child span `passage_flex_lookup`, and
+//! the span ends with a `debug` event holding `duration_ms` and, on failure, the error. Nothing
+//! recorded ever holds the API key (a header) or a nonce (a request body).
+
+use crate::error::Error;
+use std::future::Future;
+use std::time::Instant;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+/// Runs one operation inside its span.
+pub(crate) async fn traced<T>(
+    operation: &'static str,
+    work: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let span = tracing::info_span!(
+        "passage_flex",
+        operation,
+        status = Empty,
+        attempts = Empty,
+        user_id_cache = Empty,
+        duration_ms = Empty,
+    );
+    let started = Instant::now();
+    let outcome = work.instrument(span.clone()).await;
+    let duration_ms = started.elapsed().as_micros() as f64 / 1000.0;
+    span.record("duration_ms", duration_ms);
+    match &outcome {
+        Ok(_) => tracing::debug!(parent: &span, duration_ms, "passage_flex: done"),
+        Err(err) => {
+            tracing::debug!(parent: &span, duration_ms, error = %err, "passage_flex: failed")
+        }
+    }
+    outcome
+}
