@@ -1,6 +1,6 @@
 //! Fixtures for tests against a running in-process emulator instead of one-off stubs.
 
-use passage_flex::PassageFlex;
+use passage_flex::{PassageFlex, PassageFlexBuilder};
 use passage_flex_emulator::{Emulator, EmulatorBuilder};
 
 /// An emulator on a free loopback port, and a facade client configured for it.
@@ -23,6 +23,28 @@ impl Emulated {
             .build()
             .expect("a loopback origin is accepted");
         Self { emulator, passage }
+    }
+
+    /// Another client of the same emulator, with its own settings (and its own cache).
+    pub fn client_with(
+        &self,
+        configure: impl FnOnce(PassageFlexBuilder) -> PassageFlexBuilder,
+    ) -> PassageFlex {
+        let builder = PassageFlex::builder(self.emulator.app_id(), self.emulator.api_key())
+            .base_url(self.emulator.base_url());
+        configure(builder)
+            .build()
+            .expect("a loopback origin is accepted")
+    }
+
+    /// How many management API requests `work` made.
+    pub async fn requests_made_by<T>(
+        &self,
+        work: impl std::future::Future<Output = T>,
+    ) -> (T, u64) {
+        let before = self.emulator.api_requests();
+        let outcome = work.await;
+        (outcome, self.emulator.api_requests() - before)
     }
 
     /// `{base_url}/v1/apps/{app_id}{rest}`, for raw HTTP calls.

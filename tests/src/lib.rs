@@ -1,7 +1,9 @@
 //! Shared fixtures for the integration tests in `tests/tests/`: clients pointed at an httpmock
-//! server, JSON bodies shaped as Passage sends them, and (in [`emulated`]) a running emulator.
+//! server, JSON bodies shaped as Passage sends them, (in [`emulated`]) a running emulator, and
+//! (in [`scripted`]) a server that misbehaves on cue.
 
 pub mod emulated;
+pub mod scripted;
 
 use httpmock::Mock;
 use httpmock::prelude::*;
