@@ -139,7 +139,7 @@ impl PassageFlexBuilder {
                 .build()
                 .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
         };
-        let client = middleware::stack(http, &limits, &self.retry);
+        let client = middleware::stack(http, limits, &self.retry);
         // Every field spelled out: `Configuration::default()` builds a reqwest client of its
         // own, which can panic when no TLS backend initialises.
         let configuration = Configuration {

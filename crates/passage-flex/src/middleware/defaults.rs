@@ -1,9 +1,8 @@
-//! What every request carries, whoever built the `reqwest::Client` underneath.
+//! What every request carries, whoever built the `reqwest::Client` underneath, and how its
+//! timeouts are reported.
 
-use http::Extensions;
+use reqwest::Request;
 use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{Request, Response};
-use reqwest_middleware::{Middleware, Next};
 use std::fmt;
 use std::time::Duration;
 
@@ -12,46 +11,37 @@ pub(crate) const PASSAGE_VERSION: &str = concat!("passage-flex-rust ", env!("CAR
 /// The `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("passage-flex-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Adds `Passage-Version` and the request timeout, and names the limit when one is exceeded.
-/// Done per request rather than on the client so that both also hold for a `reqwest::Client`
-/// the user supplies.
-pub(crate) struct RequestDefaults {
-    pub(crate) timeout: Duration,
-    pub(crate) connect_timeout: Option<Duration>,
+/// Adds `Passage-Version` and, unless the request has its own, the timeout; returns the timeout
+/// in force. Done per request rather than on the client so that both also hold for a
+/// `reqwest::Client` the user supplies.
+pub(crate) fn prepare(req: &mut Request, timeout: Duration) -> Duration {
+    req.headers_mut().insert(
+        HeaderName::from_static("passage-version"),
+        HeaderValue::from_static(PASSAGE_VERSION),
+    );
+    *req.timeout_mut().get_or_insert(timeout)
 }
 
-#[async_trait::async_trait]
-impl Middleware for RequestDefaults {
-    async fn handle(
-        &self,
-        mut req: Request,
-        extensions: &mut Extensions,
-        next: Next<'_>,
-    ) -> reqwest_middleware::Result<Response> {
-        req.headers_mut().insert(
-            HeaderName::from_static("passage-version"),
-            HeaderValue::from_static(PASSAGE_VERSION),
-        );
-        let timeout = *req.timeout_mut().get_or_insert(self.timeout);
-        match next.run(req, extensions).await {
-            Err(reqwest_middleware::Error::Reqwest(err)) if err.is_timeout() => {
-                let exceeded = if err.is_connect() {
-                    TimedOut {
-                        what: "connecting",
-                        limit: self.connect_timeout,
-                        source: err,
-                    }
-                } else {
-                    TimedOut {
-                        what: "the request",
-                        limit: Some(timeout),
-                        source: err,
-                    }
-                };
-                Err(reqwest_middleware::Error::middleware(exceeded))
-            }
-            other => other,
+/// Turns reqwest's bare timeout error into one that names the limit exceeded.
+pub(crate) fn name_timeout<T>(
+    outcome: reqwest_middleware::Result<T>,
+    timeout: Duration,
+    connect_timeout: Option<Duration>,
+) -> reqwest_middleware::Result<T> {
+    match outcome {
+        Err(reqwest_middleware::Error::Reqwest(err)) if err.is_timeout() => {
+            let (what, limit) = if err.is_connect() {
+                ("connecting", connect_timeout)
+            } else {
+                ("the request", Some(timeout))
+            };
+            Err(reqwest_middleware::Error::middleware(TimedOut {
+                what,
+                limit,
+                source: err,
+            }))
         }
+        other => other,
     }
 }
 

@@ -1,16 +1,19 @@
-//! The HTTP stack under the generated crate, outermost first:
+//! The HTTP stack under the generated crate, as one reqwest-middleware layer so that a request
+//! pays for one boxed future rather than one per concern:
 //!
-//! 1. [`defaults`]: `Passage-Version`, the request timeout, and timeouts reported with their limit;
+//! 1. [`defaults`]: `Passage-Version` and the request timeout;
 //! 2. [`retry`]: repeats idempotent requests that failed transiently;
-//! 3. [`body_limit`]: reads each response body whole, up to the configured cap.
-//!
-//! The body is read inside the retry layer so that a connection dropped mid-body is retried
-//! like one dropped before the headers.
+//! 3. [`body_limit`]: reads each response body whole, up to the cap, inside each attempt so that
+//!    a connection dropped mid-body is retried like one dropped before the headers;
+//! 4. [`defaults`] again: a timeout becomes an error that names the limit it exceeded.
 
 pub(crate) mod body_limit;
 pub(crate) mod defaults;
 pub(crate) mod retry;
 
+use http::Extensions;
+use reqwest::{Request, Response};
+use reqwest_middleware::{Middleware, Next};
 use std::time::Duration;
 
 /// The stack's settings, from the builder.
@@ -21,20 +24,38 @@ pub(crate) struct Limits {
     pub(crate) max_response_bytes: usize,
 }
 
+struct Stack {
+    limits: Limits,
+    retry: retry::Retry,
+}
+
 /// `http` with the SDK's middleware around it.
 pub(crate) fn stack(
     http: reqwest::Client,
-    limits: &Limits,
+    limits: Limits,
     retry: &retry::RetryConfig,
 ) -> reqwest_middleware::ClientWithMiddleware {
     reqwest_middleware::ClientBuilder::new(http)
-        .with(defaults::RequestDefaults {
-            timeout: limits.timeout,
-            connect_timeout: limits.connect_timeout,
-        })
-        .with(retry::Retry::new(retry))
-        .with(body_limit::BodyLimit {
-            max_bytes: limits.max_response_bytes,
+        .with(Stack {
+            limits,
+            retry: retry::Retry::new(retry),
         })
         .build()
+}
+
+#[async_trait::async_trait]
+impl Middleware for Stack {
+    async fn handle(
+        &self,
+        mut req: Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<Response> {
+        let timeout = defaults::prepare(&mut req, self.limits.timeout);
+        let outcome = self
+            .retry
+            .send(req, extensions, next, self.limits.max_response_bytes)
+            .await;
+        defaults::name_timeout(outcome, timeout, self.limits.connect_timeout)
+    }
 }

@@ -1,9 +1,10 @@
 //! Repeating a request that failed in a way worth repeating, only where repeating is safe.
 
+use super::body_limit;
 use crate::error_map::caused_by_tls;
 use http::{Extensions, Method, StatusCode};
 use reqwest::{Request, Response};
-use reqwest_middleware::{Middleware, Next};
+use reqwest_middleware::Next;
 use retry_policies::policies::ExponentialBackoff;
 use retry_policies::{Jitter, RetryDecision, RetryPolicy};
 use std::time::{Duration, SystemTime};
@@ -117,7 +118,7 @@ impl RetryConfig {
     }
 }
 
-/// The middleware. Built only from a [`RetryConfig`] that has no [`RetryConfig::problem`],
+/// The retry part of the stack. Built only from a [`RetryConfig`] that has no [`RetryConfig::problem`],
 /// which keeps the backoff policy's own bounds assertion from ever firing.
 pub(crate) struct Retry {
     backoff: Option<ExponentialBackoff>,
@@ -140,13 +141,15 @@ impl Retry {
     }
 }
 
-#[async_trait::async_trait]
-impl Middleware for Retry {
-    async fn handle(
+impl Retry {
+    /// Sends `req` down the stack, each attempt reading the body with the cap, and repeats it
+    /// while that is safe and worth it.
+    pub(crate) async fn send(
         &self,
         req: Request,
         extensions: &mut Extensions,
         next: Next<'_>,
+        max_bytes: usize,
     ) -> reqwest_middleware::Result<Response> {
         let policy = self.backoff.filter(|_| is_idempotent(req.method()));
         let started = SystemTime::now();
@@ -157,12 +160,12 @@ impl Middleware for Retry {
             let (this_try, policy) = match (policy, req.try_clone()) {
                 (Some(policy), Some(copy)) => (copy, policy),
                 _ => {
-                    let result = next.run(req, extensions).await;
+                    let result = send_once(req, extensions, next, max_bytes).await;
                     record_attempt(attempt, &result);
                     return result;
                 }
             };
-            let result = next.clone().run(this_try, extensions).await;
+            let result = send_once(this_try, extensions, next.clone(), max_bytes).await;
             record_attempt(attempt, &result);
             let Some(reason) = transient_failure(&result) else {
                 return result;
@@ -190,6 +193,17 @@ impl Middleware for Retry {
             attempt += 1;
         }
     }
+}
+
+/// One attempt: the request, then its body read under the cap.
+async fn send_once(
+    req: Request,
+    extensions: &mut Extensions,
+    next: Next<'_>,
+    max_bytes: usize,
+) -> reqwest_middleware::Result<Response> {
+    let response = next.run(req, extensions).await?;
+    body_limit::read_capped(response, max_bytes).await
 }
 
 /// Safe to send twice. Every `PATCH` of the Passage API sets an absolute state (the metadata,
