@@ -4,6 +4,9 @@
 //! bare serde error, dropping the status and the body. Users then see "missing field" with no
 //! way to tell a gateway's HTML page from a changed API. Each such case becomes the new
 //! `Error::UndecodableResponse` with status, body and the reason.
+//!
+//! Bodies are decoded by plain serde_json; the path-tracking decoder, which costs about twice as
+//! much, runs only on a body that failed, to name the failing field.
 
 use super::replace_counted;
 use crate::tree::Tree;
@@ -29,6 +32,16 @@ pub struct UndecodableResponse {
     pub reason: String,
 }
 
+/// Decodes a success body; on failure, the reason with the path to the failing field.
+fn decode_json<D: serde::de::DeserializeOwned>(content: &str) -> Result<D, String> {
+    serde_json::from_str(content).map_err(|plain| {
+        let tracked = serde_path_to_error::deserialize::<_, D>(
+            &mut serde_json::Deserializer::from_str(content),
+        );
+        tracked.err().map_or_else(|| plain.to_string(), |err| err.to_string())
+    })
+}
+
 impl<T> Error<T> {
     fn undecodable(status: reqwest::StatusCode, content: &str, reason: impl ToString) -> Self {
         Error::UndecodableResponse(UndecodableResponse {
@@ -42,7 +55,7 @@ impl<T> Error<T> {
 ";
 
 const JSON_ARM: &str = "ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(Error::from),";
-const JSON_ARM_KEEPING: &str = "ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),";
+const JSON_ARM_KEEPING: &str = "ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),";
 const SERDE_CUSTOM: &str = " => return Err(Error::from(serde_json::Error::custom(";
 const SERDE_CUSTOM_END: &str = "))),";
 

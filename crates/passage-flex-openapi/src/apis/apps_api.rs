@@ -58,7 +58,7 @@ pub async fn get_app(
     if !status.is_client_error() && !status.is_server_error() {
         let content = resp.text().await?;
         match content_type {
-            ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),
+            ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::AppResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::AppResponse`"))),
         }

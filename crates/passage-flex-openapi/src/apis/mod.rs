@@ -21,6 +21,18 @@ pub struct UndecodableResponse {
     pub reason: String,
 }
 
+/// Decodes a success body; on failure, the reason with the path to the failing field.
+fn decode_json<D: serde::de::DeserializeOwned>(content: &str) -> Result<D, String> {
+    serde_json::from_str(content).map_err(|plain| {
+        let tracked = serde_path_to_error::deserialize::<_, D>(
+            &mut serde_json::Deserializer::from_str(content),
+        );
+        tracked
+            .err()
+            .map_or_else(|| plain.to_string(), |err| err.to_string())
+    })
+}
+
 impl<T> Error<T> {
     fn undecodable(status: reqwest::StatusCode, content: &str, reason: impl ToString) -> Self {
         Error::UndecodableResponse(UndecodableResponse {

@@ -115,7 +115,7 @@ pub async fn activate_user(
     if !status.is_client_error() && !status.is_server_error() {
         let content = resp.text().await?;
         match content_type {
-            ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),
+            ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
@@ -171,7 +171,7 @@ pub async fn deactivate_user(
     if !status.is_client_error() && !status.is_server_error() {
         let content = resp.text().await?;
         match content_type {
-            ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),
+            ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
@@ -268,7 +268,7 @@ pub async fn get_user(
     if !status.is_client_error() && !status.is_server_error() {
         let content = resp.text().await?;
         match content_type {
-            ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),
+            ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
@@ -374,7 +374,7 @@ pub async fn list_paginated_users(
     if !status.is_client_error() && !status.is_server_error() {
         let content = resp.text().await?;
         match content_type {
-            ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),
+            ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::ListPaginatedUsersResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::ListPaginatedUsersResponse`"))),
         }
@@ -432,7 +432,7 @@ pub async fn update_user(
     if !status.is_client_error() && !status.is_server_error() {
         let content = resp.text().await?;
         match content_type {
-            ContentType::Json => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&content)).map_err(|err| Error::undecodable(status, &content, err)),
+            ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
