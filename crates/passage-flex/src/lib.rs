@@ -52,6 +52,14 @@
 //! API's error codes ([`Error::InvalidNonce`], [`Error::UserNotFound`]...), transport failures
 //! and undecodable responses, with [`Error::status`] and [`Error::code`] on all API errors.
 //!
+//! # Resilience
+//!
+//! The client remembers each external ID's Passage user ID ([`CacheConfig`]), so a warm
+//! external-ID call is one request; repeats idempotent requests after transient failures, never
+//! `verify_nonce` or the transaction creates ([`RetryConfig`]); bounds every call with timeouts
+//! and a response size cap ([`PassageFlexBuilder`]); and runs each operation in a `tracing` span
+//! that never holds the API key or a nonce.
+//!
 //! # Features
 //!
 //! - `rustls` (default): TLS through rustls.
