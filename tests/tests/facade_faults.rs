@@ -247,3 +247,51 @@ async fn unusable_resilience_settings_are_refused_at_build() {
     }
     assert_eq!(server.hits(), 0);
 }
+
+#[tokio::test]
+async fn a_gateway_error_on_revoke_device_is_retried_because_delete_is_idempotent() {
+    let lookup = Reply::json(
+        200,
+        passage_flex_tests::users_page_json(
+            vec![passage_flex_tests::list_item_json("user_1", "ada")],
+            1,
+            "",
+        ),
+    );
+    let gateway_timeout = Reply::raw(504, "text/html", "<html>504</html>");
+    let deleted = Reply::raw(200, "application/json", "");
+    let server = ScriptedServer::start(vec![lookup, gateway_timeout, deleted]).await;
+    client(&server).revoke_device("ada", "dev_1").await.unwrap();
+    assert_eq!(
+        server.requests(),
+        [
+            format!("GET /v1/apps/{APP_ID}/users"),
+            format!("DELETE /v1/apps/{APP_ID}/users/user_1/devices/dev_1"),
+            format!("DELETE /v1/apps/{APP_ID}/users/user_1/devices/dev_1"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_503_on_update_user_metadata_is_retried_because_the_patch_sets_absolute_state() {
+    let lookup = Reply::json(
+        200,
+        passage_flex_tests::users_page_json(
+            vec![passage_flex_tests::list_item_json("user_1", "ada")],
+            1,
+            "",
+        ),
+    );
+    let updated = Reply::json(
+        200,
+        json!({ "user": passage_flex_tests::user_json("user_1", "ada") }),
+    );
+    let server = ScriptedServer::start(vec![lookup, unavailable(), updated]).await;
+    let user = client(&server)
+        .update_user_metadata("ada", json!({"plan": "pro"}))
+        .await
+        .unwrap();
+    assert_eq!(user.external_id, "ada");
+    assert_eq!(server.hits(), 3);
+    assert_eq!(server.requests()[1], server.requests()[2]);
+}
