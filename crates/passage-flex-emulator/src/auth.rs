@@ -1,4 +1,5 @@
-//! The gate of every management endpoint: the app's API key as a bearer token, then the app ID.
+//! The gates: the app's API key and app ID for the management API, the app ID alone for the
+//! endpoints a browser calls (it has no key).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -34,8 +35,20 @@ impl FromRequestParts<Arc<Shared>> for Authorized {
     }
 }
 
+/// Proof that the path names the emulated app, for endpoints that take no API key (the
+/// browser's ceremony endpoints and the emulator's control endpoint).
+pub(crate) struct KnownApp;
+
+impl FromRequestParts<Arc<Shared>> for KnownApp {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Failure> {
+        require_app(parts, shared).await.map(|()| KnownApp)
+    }
+}
+
 /// 404 `app_not_found` unless the path's `{app_id}` is the emulated app's.
-pub(crate) async fn require_app(parts: &mut Parts, shared: &Shared) -> Result<(), Failure> {
+async fn require_app(parts: &mut Parts, shared: &Shared) -> Result<(), Failure> {
     let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, &())
         .await
         .map_err(|_| Failure::app_not_found())?;

@@ -28,6 +28,8 @@ pub(crate) struct AppConfig {
     pub api_key: String,
     pub name: String,
     pub auth_origin: String,
+    /// Further origins the browser ceremonies may run on (and CORS allows).
+    pub additional_auth_origins: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -38,7 +40,16 @@ impl std::fmt::Debug for AppConfig {
             .field("api_key", &"<redacted>")
             .field("name", &self.name)
             .field("auth_origin", &self.auth_origin)
+            .field("additional_auth_origins", &self.additional_auth_origins)
             .finish()
+    }
+}
+
+impl AppConfig {
+    /// The auth origin, then the additional ones.
+    pub(crate) fn origins(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.auth_origin.as_str())
+            .chain(self.additional_auth_origins.iter().map(String::as_str))
     }
 }
 
@@ -49,6 +60,7 @@ pub(crate) struct Settings {
     pub address: SocketAddr,
     pub transaction_ttl: Duration,
     pub nonce_ttl: Duration,
+    pub handshake_ttl: Duration,
     pub latency: Duration,
 }
 
@@ -60,11 +72,13 @@ impl Default for Settings {
                 api_key: DEFAULT_API_KEY.to_owned(),
                 name: DEFAULT_APP_NAME.to_owned(),
                 auth_origin: DEFAULT_AUTH_ORIGIN.to_owned(),
+                additional_auth_origins: Vec::new(),
                 created_at: Utc::now(),
             },
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             transaction_ttl: DEFAULT_TRANSACTION_TTL,
             nonce_ttl: DEFAULT_NONCE_TTL,
+            handshake_ttl: DEFAULT_TRANSACTION_TTL,
             latency: Duration::ZERO,
         }
     }
@@ -78,20 +92,22 @@ impl Settings {
                 return Err(format!("the {name} must not be empty"));
             }
         }
-        let origin = url::Url::parse(&self.app.auth_origin).map_err(|err| {
-            format!(
-                "the auth origin {:?} is not a URL: {err}",
-                self.app.auth_origin
-            )
-        })?;
-        if !matches!(origin.scheme(), "http" | "https") || origin.host_str().is_none() {
-            return Err(format!(
-                "the auth origin {:?} must be an http(s) origin such as {DEFAULT_AUTH_ORIGIN}",
-                self.app.auth_origin
-            ));
+        for origin in self.app.origins() {
+            let url = url::Url::parse(origin)
+                .map_err(|err| format!("the auth origin {origin:?} is not a URL: {err}"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return Err(format!(
+                    "the auth origin {origin:?} must be an http(s) origin such as {DEFAULT_AUTH_ORIGIN}"
+                ));
+            }
         }
-        if self.transaction_ttl.is_zero() || self.nonce_ttl.is_zero() {
-            return Err("transaction and nonce lifetimes must be longer than zero".to_owned());
+        if self.transaction_ttl.is_zero()
+            || self.nonce_ttl.is_zero()
+            || self.handshake_ttl.is_zero()
+        {
+            return Err(
+                "transaction, nonce and handshake lifetimes must be longer than zero".to_owned(),
+            );
         }
         Ok(())
     }

@@ -91,6 +91,26 @@ impl Failure {
         Self::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
     }
 
+    /// A WebAuthn handshake that is unknown, already used or expired.
+    pub(crate) fn handshake_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "handshake_not_found",
+            "the handshake is unknown, already used or expired",
+        )
+    }
+
+    /// The browser's credential is not one this ceremony may use (revoked, another user's, not
+    /// registered).
+    pub(crate) fn credential_not_allowed(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "credential_not_allowed", message)
+    }
+
+    /// A WebAuthn response that failed verification; `code` names the check.
+    pub(crate) fn ceremony_refused(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
     pub(crate) fn user_has_no_passkeys() -> Self {
         Self::new(
             StatusCode::CONFLICT,

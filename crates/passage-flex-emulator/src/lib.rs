@@ -52,6 +52,7 @@ mod failure;
 mod handlers;
 mod list;
 mod metering;
+mod relying_party;
 mod render;
 mod request_log;
 mod router;

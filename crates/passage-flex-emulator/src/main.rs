@@ -31,6 +31,13 @@ struct Args {
     /// The origin the browser ceremonies run on.
     #[arg(long, env = "PASSAGE_EMULATOR_AUTH_ORIGIN", default_value = DEFAULT_AUTH_ORIGIN)]
     auth_origin: String,
+    /// Another origin the browser ceremonies may run on; repeat for more.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_ADDITIONAL_AUTH_ORIGINS",
+        value_delimiter = ','
+    )]
+    additional_auth_origin: Vec<String>,
     /// Milliseconds to wait before every management API answer, to act like a distant server.
     #[arg(long, env = "PASSAGE_EMULATOR_LATENCY_MS", default_value_t = 0)]
     latency_ms: u64,
@@ -47,7 +54,11 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let args = Args::parse();
-    let emulator = match Emulator::builder()
+    let mut builder = Emulator::builder();
+    for origin in args.additional_auth_origin {
+        builder = builder.additional_auth_origin(origin);
+    }
+    let emulator = match builder
         .address(SocketAddr::new(args.host, args.port))
         .app_id(args.app_id)
         .api_key(args.api_key)

@@ -25,7 +25,7 @@ pub(crate) fn app(config: &AppConfig) -> models::AppResponse {
             redirect_url: "/".to_owned(),
             allowed_callback_urls: Vec::new(),
             allowed_logout_urls: Vec::new(),
-            additional_auth_origins: Vec::new(),
+            additional_auth_origins: config.additional_auth_origins.clone(),
             hosted: false,
             hosted_subdomain: String::new(),
             public_signup: true,

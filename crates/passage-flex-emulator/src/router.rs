@@ -5,11 +5,13 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{get, patch, post};
+use tower_http::cors::CorsLayer;
 
 use crate::config::AppConfig;
 use crate::failure::Failure;
-use crate::handlers::{app, control, devices, transactions, users};
+use crate::handlers::{app, ceremonies, control, devices, transactions, users};
 use crate::store::Store;
 use crate::{metering, request_log};
 
@@ -22,6 +24,42 @@ pub(crate) struct Shared {
     pub api_requests: AtomicU64,
     /// Added before every `/v1` answer.
     pub latency: Duration,
+    /// Verifies the browser's WebAuthn responses.
+    pub relying_party: webauthn_rs::prelude::Webauthn,
+}
+
+/// The endpoints Passage's browser SDK calls, with CORS for the app's origins only: a page on
+/// any other origin gets no `Access-Control-Allow-Origin` and its browser refuses the answer.
+fn browser_api(app: &AppConfig) -> Router<Arc<Shared>> {
+    let origins: Vec<HeaderValue> = app
+        .origins()
+        .filter_map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("passage-flex-version"),
+        ]);
+    Router::new()
+        .route(
+            "/apps/{app_id}/register/transactions/webauthn/start",
+            post(ceremonies::register_start),
+        )
+        .route(
+            "/apps/{app_id}/register/transactions/webauthn/finish",
+            post(ceremonies::register_finish),
+        )
+        .route(
+            "/apps/{app_id}/authenticate/transactions/webauthn/start",
+            post(ceremonies::authenticate_start),
+        )
+        .route(
+            "/apps/{app_id}/authenticate/transactions/webauthn/finish",
+            post(ceremonies::authenticate_finish),
+        )
+        .layer(cors)
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -59,6 +97,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/apps/{app_id}/users/{user_id}/devices/{device_id}",
             axum::routing::delete(devices::revoke),
         )
+        .merge(browser_api(&shared.app))
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             metering::meter_api_request,

@@ -68,6 +68,22 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Another origin the browser ceremonies may run on (CORS allows it too); repeatable.
+    pub fn additional_auth_origin(mut self, origin: impl Into<String>) -> Self {
+        self.settings
+            .app
+            .additional_auth_origins
+            .push(origin.into());
+        self
+    }
+
+    /// How long a started WebAuthn ceremony (a handshake) may wait for its finish (default
+    /// [`DEFAULT_TRANSACTION_TTL`](crate::DEFAULT_TRANSACTION_TTL)).
+    pub fn handshake_ttl(mut self, ttl: Duration) -> Self {
+        self.settings.handshake_ttl = ttl;
+        self
+    }
+
     /// A delay added before every answer of the management API (default none), to see a
     /// client behave as if Passage were far away. The control endpoints are not delayed.
     pub fn latency(mut self, latency: Duration) -> Self {
@@ -85,13 +101,20 @@ impl EmulatorBuilder {
         settings
             .validate()
             .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
+        let relying_party = crate::relying_party::relying_party(&settings.app)
+            .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
         let listener = TcpListener::bind(settings.address).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             app: settings.app,
-            store: Store::new(settings.transaction_ttl, settings.nonce_ttl),
+            store: Store::new(
+                settings.transaction_ttl,
+                settings.nonce_ttl,
+                settings.handshake_ttl,
+            ),
             api_requests: AtomicU64::new(0),
             latency: settings.latency,
+            relying_party,
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&shared));

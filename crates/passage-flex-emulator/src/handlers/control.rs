@@ -3,15 +3,12 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use serde_json::{Value, json};
 
 use super::{ApiPath, AppState};
-use crate::auth::require_app;
+use crate::auth::KnownApp;
 use crate::body::JsonObject;
 use crate::failure::Failure;
-use crate::router::Shared;
 
 /// `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete`: finishes the
 /// transaction as a successful passkey ceremony would and returns `{"nonce", "device_id"}`.
@@ -46,18 +43,4 @@ pub(crate) async fn api_requests(state: AppState) -> Json<Value> {
         .api_requests
         .load(std::sync::atomic::Ordering::Relaxed);
     Json(json!({ "api_requests": count }))
-}
-
-/// The path names the emulated app (no API key asked).
-pub(crate) struct KnownApp;
-
-impl FromRequestParts<std::sync::Arc<Shared>> for KnownApp {
-    type Rejection = Failure;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        shared: &std::sync::Arc<Shared>,
-    ) -> Result<Self, Failure> {
-        require_app(parts, shared).await.map(|()| KnownApp)
-    }
 }

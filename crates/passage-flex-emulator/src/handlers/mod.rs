@@ -1,6 +1,7 @@
 //! One module per group of endpoints, as the spec's tags group them, plus the emulator's own.
 
 pub(crate) mod app;
+pub(crate) mod ceremonies;
 pub(crate) mod control;
 pub(crate) mod devices;
 pub(crate) mod transactions;

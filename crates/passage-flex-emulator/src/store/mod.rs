@@ -13,6 +13,8 @@ use serde_json::{Map, Value};
 use crate::failure::Failure;
 use crate::list::{ListQuery, Page};
 
+mod ceremonies;
+
 /// A user as the emulator keeps it.
 #[derive(Debug, Clone)]
 pub(crate) struct User {
@@ -30,6 +32,8 @@ pub(crate) struct User {
     pub devices: Vec<Device>,
     /// Creation order, to break ties between users created in the same microsecond.
     pub sequence: u64,
+    /// The WebAuthn user handle: the `user.id` of registrations, the `userHandle` of assertions.
+    pub handle: uuid::Uuid,
 }
 
 /// A user's status: `pending` until its first passkey, then `active` or `inactive`.
@@ -69,6 +73,9 @@ pub(crate) struct Device {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: DateTime<Utc>,
+    /// The verified public key, for devices registered by a real WebAuthn ceremony; `None` for
+    /// devices the control endpoint made up, which cannot log in by WebAuthn.
+    pub passkey: Option<webauthn_rs::prelude::Passkey>,
 }
 
 /// The fields an update may change; `None` leaves a field as it is.
@@ -114,6 +121,7 @@ struct Data {
     user_ids_by_external_id: HashMap<String, String>,
     transactions: HashMap<String, Transaction>,
     nonces: HashMap<String, Nonce>,
+    handshakes: HashMap<String, ceremonies::Handshake>,
     next_sequence: u64,
 }
 
@@ -139,6 +147,7 @@ impl Data {
     fn sweep(&mut self, now: Instant) {
         self.transactions.retain(|_, t| t.expires_at > now);
         self.nonces.retain(|_, n| n.expires_at > now);
+        self.handshakes.retain(|_, h| h.expires_at > now);
     }
 }
 
@@ -148,14 +157,20 @@ pub(crate) struct Store {
     data: Mutex<Data>,
     transaction_ttl: Duration,
     nonce_ttl: Duration,
+    handshake_ttl: Duration,
 }
 
 impl Store {
-    pub(crate) fn new(transaction_ttl: Duration, nonce_ttl: Duration) -> Self {
+    pub(crate) fn new(
+        transaction_ttl: Duration,
+        nonce_ttl: Duration,
+        handshake_ttl: Duration,
+    ) -> Self {
         Self {
             data: Mutex::new(Data::default()),
             transaction_ttl,
             nonce_ttl,
+            handshake_ttl,
         }
     }
 
@@ -259,6 +274,7 @@ impl Store {
                     created_at: timestamp,
                     updated_at: timestamp,
                     last_login_at: timestamp,
+                    passkey: None,
                 };
                 let id = device.id.clone();
                 user.devices.push(device);
@@ -286,6 +302,12 @@ impl Store {
             }
         };
         data.transactions.remove(transaction_id);
+        let nonce = self.issue_nonce(&mut data, user_id, now);
+        Ok(Completion { nonce, device_id })
+    }
+
+    /// A fresh single-use nonce proving `user_id`.
+    fn issue_nonce(&self, data: &mut Data, user_id: String, now: Instant) -> String {
         let nonce = new_id();
         data.nonces.insert(
             nonce.clone(),
@@ -294,7 +316,7 @@ impl Store {
                 expires_at: now + self.nonce_ttl,
             },
         );
-        Ok(Completion { nonce, device_id })
+        nonce
     }
 
     /// Spends a nonce and names the user it proves. Unknown, spent and expired nonces look alike.
@@ -394,6 +416,7 @@ fn insert_new_user(data: &mut Data, external_id: &str) -> String {
         user_metadata: None,
         devices: Vec::new(),
         sequence: data.next_sequence,
+        handle: uuid::Uuid::new_v4(),
     };
     data.next_sequence += 1;
     let id = user.id.clone();
