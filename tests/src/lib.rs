@@ -2,8 +2,10 @@
 //! server, JSON bodies shaped as Passage sends them, (in [`emulated`]) a running emulator, and
 //! (in [`scripted`]) a server that misbehaves on cue.
 
+pub mod browser_api;
 pub mod emulated;
 pub mod scripted;
+pub mod software_passkey;
 
 use httpmock::Mock;
 use httpmock::prelude::*;
