@@ -5,7 +5,6 @@
 pub mod browser_api;
 pub mod emulated;
 pub mod scripted;
-pub mod software_passkey;
 
 use httpmock::Mock;
 use httpmock::prelude::*;

@@ -1,9 +1,10 @@
 //! The axum example backend end to end, over real HTTP, against the emulator: a browser's
-//! requests are played by a cookie-keeping reqwest client, the passkey ceremony by the
-//! emulator's control endpoint.
+//! requests are played by a cookie-keeping reqwest client, the passkey ceremonies by a software
+//! authenticator against the emulator's browser-facing API (real WebAuthn).
 
 use futures::TryStreamExt;
 use passage_flex::ListUsersOptions;
+use passage_flex_emulator::browser::PasskeyBrowser;
 use passage_flex_tests::emulated::Emulated;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
@@ -34,23 +35,11 @@ async fn post(client: &Client, url: String, body: Value) -> (StatusCode, Value) 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// What the browser SDK does with a transaction ID: run the ceremony, get the nonce.
-async fn ceremony(env: &Emulated, transaction_id: &Value) -> String {
-    let url = format!(
-        "{}/emulator/apps/{}/transactions/{}/complete",
-        env.emulator.base_url(),
-        env.emulator.app_id(),
-        transaction_id.as_str().expect("a transaction ID")
-    );
-    let answer: Value = Client::new()
-        .post(url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["nonce"].as_str().expect("a nonce").to_owned()
+/// The transaction ID a backend answered, for the page's passkey ceremony.
+fn transaction(started: &Value) -> &str {
+    started["transaction_id"]
+        .as_str()
+        .expect("a transaction ID")
 }
 
 #[tokio::test]
@@ -58,6 +47,7 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
     let env = Emulated::start().await;
     let backend = start_backend(&env).await;
     let browser = new_browser();
+    let mut passkey = PasskeyBrowser::new(&env.emulator);
 
     // Sign up with a passkey.
     let (status, started) = post(
@@ -67,7 +57,7 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{started}");
-    let nonce = ceremony(&env, &started["transaction_id"]).await;
+    let nonce = passkey.register(transaction(&started)).await.unwrap();
     let (status, body) = post(
         &browser,
         format!("{backend}/auth/register/finish"),
@@ -127,7 +117,10 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let login_nonce = ceremony(&env, &started["transaction_id"]).await;
+    let login_nonce = passkey
+        .authenticate(Some(transaction(&started)))
+        .await
+        .unwrap();
     let (status, body) = post(
         &browser,
         format!("{backend}/auth/login/finish"),
@@ -192,6 +185,7 @@ async fn the_page_escapes_what_users_typed_and_revokes_with_a_form() {
     let env = Emulated::start().await;
     let backend = start_backend(&env).await;
     let browser = new_browser();
+    let mut passkey = PasskeyBrowser::new(&env.emulator);
     let username = "<img src=x onerror=alert(1)>";
 
     let (_, started) = post(
@@ -200,7 +194,7 @@ async fn the_page_escapes_what_users_typed_and_revokes_with_a_form() {
         json!({"username": username}),
     )
     .await;
-    let nonce = ceremony(&env, &started["transaction_id"]).await;
+    let nonce = passkey.register(transaction(&started)).await.unwrap();
     let (status, _) = post(
         &browser,
         format!("{backend}/auth/register/finish"),

@@ -47,6 +47,8 @@
 
 mod auth;
 mod body;
+#[cfg(feature = "passkey-browser")]
+pub mod browser;
 mod config;
 mod failure;
 mod handlers;

@@ -101,8 +101,10 @@ impl EmulatorBuilder {
         settings
             .validate()
             .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
-        let relying_party = crate::relying_party::relying_party(&settings.app)
-            .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
+        let invalid = |reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason);
+        let relying_party = crate::relying_party::relying_party(&settings.app).map_err(invalid)?;
+        let auth_origin = url::Url::parse(&settings.app.auth_origin)
+            .map_err(|err| invalid(format!("the auth origin is not a URL: {err}")))?;
         let listener = TcpListener::bind(settings.address).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -129,6 +131,7 @@ impl EmulatorBuilder {
         });
         Ok(Emulator {
             shared,
+            auth_origin,
             address,
             stop: Some(stop),
             task: Some(task),
@@ -153,6 +156,7 @@ impl EmulatorBuilder {
 /// ```
 pub struct Emulator {
     shared: Arc<Shared>,
+    auth_origin: url::Url,
     address: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -193,6 +197,11 @@ impl Emulator {
     /// The origin browser ceremonies run on.
     pub fn auth_origin(&self) -> &str {
         &self.shared.app.auth_origin
+    }
+
+    /// [`Emulator::auth_origin`], parsed.
+    pub fn auth_origin_url(&self) -> &url::Url {
+        &self.auth_origin
     }
 
     /// How many requests the management API (`/v1`) has received, answered or not; the same as

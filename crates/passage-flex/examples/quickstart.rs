@@ -1,7 +1,8 @@
 //! The Passkey Flex story, step by step: `cargo run --example quickstart`.
 //!
 //! With no configuration it starts the local emulator in-process and walks the whole flow,
-//! playing the browser's part of each ceremony itself. With `PASSAGE_APP_ID` and
+//! playing the browser's part with a software passkey: real WebAuthn registrations and logins,
+//! verified by the emulator as Passage verifies a browser's. With `PASSAGE_APP_ID` and
 //! `PASSAGE_API_KEY` set (and optionally `PASSAGE_API_URL`), it runs the server-side steps
 //! against that Passage app instead and says which steps need a browser.
 
@@ -9,6 +10,7 @@ use std::error::Error as StdError;
 
 use passage_flex::{Error, PassageFlex};
 use passage_flex_emulator::Emulator;
+use passage_flex_emulator::browser::PasskeyBrowser;
 
 type Outcome = Result<(), Box<dyn StdError>>;
 
@@ -36,7 +38,12 @@ async fn against_the_emulator() -> Outcome {
     let passage = PassageFlex::builder(emulator.app_id(), emulator.api_key())
         .base_url(emulator.base_url())
         .build()?;
-    println!("emulator listening on {}\n", emulator.base_url());
+    let mut browser = PasskeyBrowser::new(&emulator);
+    println!(
+        "emulator listening on {}; the browser is a page on {} with a software passkey\n",
+        emulator.base_url(),
+        emulator.auth_origin()
+    );
 
     print_app(&passage).await?;
 
@@ -45,12 +52,12 @@ async fn against_the_emulator() -> Outcome {
         .create_register_transaction(EXTERNAL_ID, DISPLAY_NAME)
         .await?;
     println!("2. create_register_transaction({EXTERNAL_ID:?}) -> transaction {transaction}");
-    let registration = emulator.complete_transaction(&transaction)?;
+    let registration_nonce = browser.register(&transaction).await?;
     println!(
-        "3. browser: passkey created (emulated ceremony) -> nonce {}",
-        short(&registration.nonce)
+        "3. browser: passkey.register -> a new passkey (WebAuthn, verified) -> nonce {}",
+        short(&registration_nonce)
     );
-    let proven = passage.verify_nonce(&registration.nonce).await?;
+    let proven = passage.verify_nonce(&registration_nonce).await?;
     println!("4. verify_nonce -> {proven:?}: registered; the backend starts its own session");
 
     print_user(&passage).await?;
@@ -58,12 +65,12 @@ async fn against_the_emulator() -> Outcome {
     // Log-in: the same dance with an authentication transaction.
     let transaction = passage.create_authenticate_transaction(EXTERNAL_ID).await?;
     println!("6. create_authenticate_transaction({EXTERNAL_ID:?}) -> transaction {transaction}");
-    let login = emulator.complete_transaction(&transaction)?;
+    let login_nonce = browser.authenticate(Some(&transaction)).await?;
     println!(
-        "7. browser: passkey used (emulated ceremony) -> nonce {}",
-        short(&login.nonce)
+        "7. browser: passkey.authenticate -> a signed assertion (verified) -> nonce {}",
+        short(&login_nonce)
     );
-    let proven = passage.verify_nonce(&login.nonce).await?;
+    let proven = passage.verify_nonce(&login_nonce).await?;
     let user = passage.get_user(EXTERNAL_ID).await?;
     println!(
         "8. verify_nonce -> {proven:?}: logged in (login #{})",
@@ -71,7 +78,7 @@ async fn against_the_emulator() -> Outcome {
     );
 
     // A nonce is single-use: a replay is refused with a typed error.
-    match passage.verify_nonce(&login.nonce).await {
+    match passage.verify_nonce(&login_nonce).await {
         Err(Error::InvalidNonce(api)) => {
             println!(
                 "9. verify_nonce again -> Error::InvalidNonce ({} {})",
@@ -82,12 +89,10 @@ async fn against_the_emulator() -> Outcome {
     }
 
     // Revoking the only passkey: the user can no longer log in.
-    passage.revoke_device(EXTERNAL_ID, &login.device_id).await?;
+    let device = passage.get_devices(EXTERNAL_ID).await?.remove(0);
+    passage.revoke_device(EXTERNAL_ID, &device.id).await?;
     let left = passage.get_devices(EXTERNAL_ID).await?.len();
-    println!(
-        "10. revoke_device({}) -> {left} passkey(s) left",
-        login.device_id
-    );
+    println!("10. revoke_device({}) -> {left} passkey(s) left", device.id);
     match passage.create_authenticate_transaction(EXTERNAL_ID).await {
         Err(Error::UserHasNoPasskeys(api)) => {
             println!(

@@ -1,8 +1,5 @@
-//! A software passkey authenticator playing the browser's part of a WebAuthn ceremony, from
-//! 1Password's `passkey` crates: real key pairs, real signatures, real client data.
-//!
-//! It takes the `challenge` a ceremony start answered (`{"publicKey": ...}`) and returns the
-//! credential JSON Passage's browser SDK would post as `handshake_response`.
+//! [`SoftwarePasskey`]: a passkey authenticator in software, from 1Password's `passkey` crates:
+//! real key pairs, real signatures, real client data.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,9 +20,10 @@ use passkey_types::webauthn::{CredentialCreationOptions, CredentialRequestOption
 use serde_json::{Value, json};
 use url::Url;
 
-/// A user who approves every prompt, with presence and verification (a PIN, a fingerprint),
+/// The person at the authenticator: approves every prompt, with presence and verification (a PIN, a fingerprint),
 /// except making a second passkey where the site already has one, which the authenticator
 /// refuses as a browser does.
+#[derive(Debug)]
 pub struct ApprovingUser;
 
 #[async_trait::async_trait]
@@ -56,8 +54,8 @@ impl UserValidationMethod for ApprovingUser {
     }
 }
 
-/// Passkeys in memory, found by allow list or, for a discoverable login, by RP ID
-/// (the crate's own `MemoryStore` only answers allow lists).
+/// The passkeys of a [`SoftwarePasskey`], in memory, found by allow list or, for a
+/// discoverable login, by RP ID (the crate's own `MemoryStore` only answers allow lists).
 #[derive(Clone, Default)]
 pub struct Keychain(MemoryStore);
 
@@ -115,16 +113,31 @@ impl CredentialStore for Keychain {
 type PasskeyClient =
     Client<Keychain, ApprovingUser, AvailableBackend, public_suffix::PublicSuffixList, ()>;
 
-/// A device holding passkeys, used from a page on `origin`.
+/// A device holding passkeys, as `navigator.credentials` sees it: [`SoftwarePasskey::create`]
+/// and [`SoftwarePasskey::get`] take the `challenge` a ceremony start answered
+/// (`{"publicKey": ...}`) and return the credential JSON Passage's browser SDK posts as
+/// `handshake_response`.
 pub struct SoftwarePasskey {
     client: PasskeyClient,
-    origin: Url,
+}
+
+impl std::fmt::Debug for SoftwarePasskey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SoftwarePasskey")
+            .field("passkeys", &self.client.authenticator().store().0.len())
+            .finish()
+    }
+}
+
+impl Default for SoftwarePasskey {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl SoftwarePasskey {
-    /// An empty authenticator (with a signature counter, as hardware keys have) on a page at
-    /// `origin`.
-    pub fn new(origin: &str) -> Self {
+    /// An empty authenticator, with a signature counter as hardware keys have.
+    pub fn new() -> Self {
         let mut authenticator = Authenticator::new(
             Aaguid::new_empty(),
             Keychain::default(),
@@ -134,23 +147,18 @@ impl SoftwarePasskey {
         authenticator.set_make_credentials_with_signature_counter(true);
         SoftwarePasskey {
             client: Client::new(authenticator).allows_insecure_localhost(true),
-            origin: Url::parse(origin).expect("a valid origin"),
         }
     }
 
-    /// The same authenticator used from another page.
-    pub fn on_origin(&mut self, origin: &str) -> &mut Self {
-        self.origin = Url::parse(origin).expect("a valid origin");
-        self
-    }
-
-    /// `navigator.credentials.create`: a new passkey; the registration `handshake_response`.
-    pub async fn create(&mut self, challenge: &Value) -> Result<Value, String> {
+    /// `navigator.credentials.create` on a page at `origin`: a new passkey, as the
+    /// registration `handshake_response`. Fails as a browser would (an excluded credential
+    /// already held, an RP ID the origin may not use).
+    pub async fn create(&mut self, origin: &Url, challenge: &Value) -> Result<Value, String> {
         let options: CredentialCreationOptions =
             serde_json::from_value(challenge.clone()).map_err(|err| err.to_string())?;
         let created = self
             .client
-            .register(&self.origin, options, DefaultClientData)
+            .register(origin, options, DefaultClientData)
             .await
             .map_err(|err| format!("{err:?}"))?;
         let raw_id = URL_SAFE_NO_PAD.encode(&*created.raw_id);
@@ -166,13 +174,14 @@ impl SoftwarePasskey {
         }))
     }
 
-    /// `navigator.credentials.get`: an assertion; the login `handshake_response`.
-    pub async fn get(&mut self, challenge: &Value) -> Result<Value, String> {
+    /// `navigator.credentials.get` on a page at `origin`: an assertion, as the login
+    /// `handshake_response`.
+    pub async fn get(&mut self, origin: &Url, challenge: &Value) -> Result<Value, String> {
         let options: CredentialRequestOptions =
             serde_json::from_value(challenge.clone()).map_err(|err| err.to_string())?;
         let asserted = self
             .client
-            .authenticate(&self.origin, options, DefaultClientData)
+            .authenticate(origin, options, DefaultClientData)
             .await
             .map_err(|err| format!("{err:?}"))?;
         let raw_id = URL_SAFE_NO_PAD.encode(&*asserted.raw_id);
@@ -190,11 +199,13 @@ impl SoftwarePasskey {
         }))
     }
 
-    /// The authenticator's stored passkeys, to put back later (an old copy of a device).
+    /// The authenticator's passkeys as they are now, to put back later with
+    /// [`SoftwarePasskey::restore`] (a device cloned or restored from a backup).
     pub fn snapshot(&self) -> Keychain {
         self.client.authenticator().store().clone()
     }
 
+    /// Puts back passkeys from [`SoftwarePasskey::snapshot`], sign counts included.
     pub fn restore(&mut self, store: Keychain) {
         *self.client.authenticator_mut().store_mut() = store;
     }

@@ -1,0 +1,204 @@
+//! A browser with a passkey, for real WebAuthn ceremonies against the emulator (feature
+//! `passkey-browser`): what a page using Passage's browser SDK does, with 1Password's software
+//! authenticator instead of the platform's.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use passage_flex_emulator::Emulator;
+//! use passage_flex_emulator::browser::PasskeyBrowser;
+//!
+//! let emulator = Emulator::start().await?;
+//! let mut browser = PasskeyBrowser::new(&emulator);
+//! # let transaction_id = String::new();
+//! // ... the backend under test creates a registration transaction; then, in the "browser":
+//! let nonce = browser.register(&transaction_id).await?;
+//! // ... the backend verifies the nonce. Later, a login:
+//! # let login_transaction_id = String::new();
+//! let nonce = browser.authenticate(Some(&login_transaction_id)).await?;
+//! # Ok(()) }
+//! ```
+
+mod software_passkey;
+
+pub use software_passkey::{ApprovingUser, Keychain, SoftwarePasskey};
+
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::Emulator;
+
+/// The version header Passage's browser SDK sends with every call.
+const SDK_VERSION: &str = "@passageidentity/passage-flex-js 1.0.2";
+
+/// A page on one origin, with a [`SoftwarePasskey`], calling an emulator's browser-facing API
+/// the way Passage's browser SDK does (JSON `POST`s, its version header, the page's `Origin`,
+/// no API key).
+#[derive(Debug)]
+pub struct PasskeyBrowser {
+    http: reqwest::Client,
+    app_url: String,
+    origin: Url,
+    passkey: SoftwarePasskey,
+}
+
+/// Why a ceremony did not end in a nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CeremonyError {
+    /// The emulator refused a step, with Passage's error shape.
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The error `code`, such as `origin_not_allowed`.
+        code: String,
+        /// The error message.
+        message: String,
+    },
+    /// The authenticator refused, as a browser would (an excluded credential, no credential).
+    Authenticator(String),
+    /// No usable answer from the emulator.
+    Transport(String),
+}
+
+impl std::fmt::Display for CeremonyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CeremonyError::Refused {
+                status,
+                code,
+                message,
+            } => write!(f, "refused with {status} {code}: {message}"),
+            CeremonyError::Authenticator(reason) => {
+                write!(f, "the authenticator refused: {reason}")
+            }
+            CeremonyError::Transport(reason) => write!(f, "no answer from the emulator: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for CeremonyError {}
+
+impl PasskeyBrowser {
+    /// A page on the emulated app's auth origin, with an empty authenticator.
+    pub fn new(emulator: &Emulator) -> Self {
+        let origin = emulator.auth_origin_url().clone();
+        Self::with_origin(&emulator.base_url(), emulator.app_id(), origin)
+    }
+
+    /// A page on `origin` (another one than the app's, to see it refused), calling the
+    /// emulator at `base_url` for the app `app_id`.
+    pub fn with_origin(base_url: &str, app_id: &str, origin: Url) -> Self {
+        PasskeyBrowser {
+            http: reqwest::Client::new(),
+            app_url: format!("{base_url}/v1/apps/{app_id}"),
+            origin,
+            passkey: SoftwarePasskey::new(),
+        }
+    }
+
+    /// The page's origin.
+    pub fn origin(&self) -> &Url {
+        &self.origin
+    }
+
+    /// The authenticator, to take its passkeys elsewhere or inspect them.
+    pub fn passkey_mut(&mut self) -> &mut SoftwarePasskey {
+        &mut self.passkey
+    }
+
+    /// `passkey.register(transactionId)`: creates a passkey for the registration transaction
+    /// and returns the nonce for the backend's `verify_nonce`.
+    pub async fn register(&mut self, transaction_id: &str) -> Result<String, CeremonyError> {
+        let body =
+            json!({ "transaction_id": transaction_id, "authenticator_attachment": "platform" });
+        let started = self
+            .post("/register/transactions/webauthn/start", body)
+            .await?;
+        let (handshake_id, challenge) = handshake(&started)?;
+        let response = self
+            .passkey
+            .create(&self.origin, challenge)
+            .await
+            .map_err(CeremonyError::Authenticator)?;
+        let body = json!({
+            "handshake_id": handshake_id,
+            "transaction_id": transaction_id,
+            "handshake_response": response,
+        });
+        let finished = self
+            .post("/register/transactions/webauthn/finish", body)
+            .await?;
+        nonce(&finished)
+    }
+
+    /// `passkey.authenticate({transactionId})`: logs in with a passkey, for the user of the
+    /// transaction or, with `None`, whoever the passkey belongs to; returns the nonce.
+    pub async fn authenticate(
+        &mut self,
+        transaction_id: Option<&str>,
+    ) -> Result<String, CeremonyError> {
+        let body = match transaction_id {
+            Some(id) => json!({ "transaction_id": id }),
+            None => json!({}),
+        };
+        let started = self
+            .post("/authenticate/transactions/webauthn/start", body)
+            .await?;
+        let (handshake_id, challenge) = handshake(&started)?;
+        let response = self
+            .passkey
+            .get(&self.origin, challenge)
+            .await
+            .map_err(CeremonyError::Authenticator)?;
+        let mut body = json!({ "handshake_id": handshake_id, "handshake_response": response });
+        if let Some(id) = transaction_id {
+            body["transaction_id"] = json!(id);
+        }
+        let finished = self
+            .post("/authenticate/transactions/webauthn/finish", body)
+            .await?;
+        nonce(&finished)
+    }
+
+    /// One call of the browser-facing API (`path` after `/v1/apps/{app_id}`): the answer's
+    /// JSON on a 2xx, the refusal otherwise.
+    pub async fn post(&self, path: &str, body: Value) -> Result<Value, CeremonyError> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.app_url))
+            .header("origin", self.origin.as_str().trim_end_matches('/'))
+            .header("passage-flex-version", SDK_VERSION)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|err| CeremonyError::Transport(err.to_string()))?;
+        let status = response.status().as_u16();
+        let answer: Value = response
+            .json()
+            .await
+            .map_err(|err| CeremonyError::Transport(err.to_string()))?;
+        if (200..300).contains(&status) {
+            return Ok(answer);
+        }
+        let text = |field: &str| answer[field].as_str().unwrap_or_default().to_owned();
+        Err(CeremonyError::Refused {
+            status,
+            code: text("code"),
+            message: text("error"),
+        })
+    }
+}
+
+fn handshake(started: &Value) -> Result<(&str, &Value), CeremonyError> {
+    let id = started["handshake"]["id"]
+        .as_str()
+        .ok_or_else(|| CeremonyError::Transport(format!("no handshake in {started}")))?;
+    Ok((id, &started["handshake"]["challenge"]))
+}
+
+fn nonce(finished: &Value) -> Result<String, CeremonyError> {
+    finished["nonce"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| CeremonyError::Transport(format!("no nonce in {finished}")))
+}
