@@ -19,10 +19,21 @@
 //! - users list with pagination, exact-match filters and `order_by`; users can be updated,
 //!   deleted, activated and deactivated; passkeys can be revoked.
 //!
-//! The browser's WebAuthn ceremony cannot run here, so the emulator has its own endpoint, outside
-//! `/v1` and **not part of Passage's API**, that completes a transaction as a passkey would and
-//! returns the nonce: `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete`
-//! (or [`Emulator::complete_transaction`] in-process).
+//! It is also a real WebAuthn relying party. The four endpoints Passage's browser SDK calls,
+//! `/v1/apps/{app_id}/register/transactions/webauthn/start|finish` and
+//! `/v1/apps/{app_id}/authenticate/transactions/webauthn/start|finish`, take no API key (the
+//! transaction and the handshake are the capability), answer CORS only for the app's auth origin
+//! and additional origins, and verify every response with `webauthn-rs`: challenge, origin, type,
+//! RP ID hash (the auth origin's host), user presence and verification, signature, attestation
+//! `none`, a sign count that never goes back. A passkey made in a browser by Passage's own SDK
+//! registers and logs in against it; so does the software passkey of [`browser::PasskeyBrowser`]
+//! (feature `passkey-browser`), which tests and examples use. Handshakes are single-use and
+//! expire; a refused step names the check that failed and changes nothing.
+//!
+//! For odd states, the emulator also has one endpoint of its own, outside `/v1` and **not part
+//! of Passage's API**, that completes a transaction as a passkey would and returns the nonce:
+//! `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete` (or
+//! [`Emulator::complete_transaction`] in-process).
 //!
 //! In a test:
 //!
@@ -44,6 +55,11 @@
 //! As a program: `cargo run -p passage-flex-emulator -- --port 8787` (see `--help`).
 
 #![warn(missing_docs)]
+// The docs link `browser::PasskeyBrowser`, which exists with the `passkey-browser` feature only.
+#![cfg_attr(
+    not(feature = "passkey-browser"),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 
 mod auth;
 mod body;
