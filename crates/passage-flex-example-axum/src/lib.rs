@@ -3,8 +3,8 @@
 //!
 //! The app keeps its own accounts (username -> an immutable `external_id` it generates) and its
 //! own sessions; Passage only proves, through a verified nonce, which `external_id` holds a
-//! passkey. The browser side (the Passage browser SDK running the WebAuthn ceremony with a
-//! transaction ID) is not part of this crate yet; any client can play it.
+//! passkey. The browser side is the page at `/app` ([`router_with_page`]): Passage's official
+//! browser SDK runs the WebAuthn ceremony with the transaction ID and hands back the nonce.
 //!
 //! | route | what it does |
 //! |---|---|
@@ -17,6 +17,7 @@
 //! | `DELETE /api/passkeys/{device_id}` | revokes one of them |
 //! | `GET /` | an HTML page: who is signed in, their passkeys, a revoke button for each |
 //! | `POST /passkeys/{device_id}/revoke` | the page's revoke form; redirects back to `/` |
+//! | `GET /app` | with [`router_with_page`]: register, log in, list and revoke with the browser SDK |
 
 mod accounts;
 mod error;
@@ -25,6 +26,7 @@ mod routes;
 mod session;
 mod state;
 
+pub use routes::browser_page::BrowserPage;
 use state::AppState;
 
 use axum::Router;
@@ -49,4 +51,9 @@ pub fn router(passage: passage_flex::PassageFlex) -> Router {
             post(routes::passkeys::revoke_from_page),
         )
         .with_state(AppState::new(passage))
+}
+
+/// [`router`] plus the browser SDK page at `/app` and its files.
+pub fn router_with_page(passage: passage_flex::PassageFlex, page: BrowserPage) -> Router {
+    router(passage).merge(routes::browser_page::routes(page))
 }

@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use passage_flex::PassageFlex;
 use passage_flex_emulator::Emulator;
+use passage_flex_example_axum::{BrowserPage, router_with_page};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,8 +28,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         && std::env::var_os("PASSAGE_API_KEY").is_some();
     // Kept alive for as long as the backend runs.
     let mut emulator = None;
-    let passage = if configured {
-        PassageFlex::from_env()?
+    let (passage, page) = if configured {
+        let passage = PassageFlex::from_env()?;
+        let page = BrowserPage::new(passage.app_id()?, None);
+        (passage, page)
     } else {
         let started = Emulator::builder()
             .auth_origin(format!("http://localhost:{port}"))
@@ -42,14 +45,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let passage = PassageFlex::builder(started.app_id(), started.api_key())
             .base_url(started.base_url())
             .build()?;
+        // The page's browser SDK runs its ceremonies against the emulator too.
+        let page = BrowserPage::new(started.app_id(), Some(format!("{}/v1", started.base_url())));
         emulator = Some(started);
-        passage
+        (passage, page)
     };
 
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    tracing::info!("example backend on http://localhost:{port}; Ctrl-C stops it");
-    axum::serve(listener, passage_flex_example_axum::router(passage))
+    tracing::info!(
+        "example backend on http://localhost:{port}; the passkey page is http://localhost:{port}/app; Ctrl-C stops it"
+    );
+    axum::serve(listener, router_with_page(passage, page))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
