@@ -35,6 +35,15 @@ async fn post(client: &Client, url: String, body: Value) -> (StatusCode, Value) 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Every user Passage (the emulator) knows.
+async fn passage_users(env: &Emulated) -> Vec<passage_flex::UserSummary> {
+    env.passage
+        .list_users(ListUsersOptions::new())
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 /// The transaction ID a backend answered, for the page's passkey ceremony.
 fn transaction(started: &Value) -> &str {
     started["transaction_id"]
@@ -164,12 +173,7 @@ async fn register_log_in_list_revoke_and_refuse_a_replayed_nonce() {
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
     // Passage (the emulator) agrees: the one user it knows has no passkey left.
-    let users: Vec<_> = env
-        .passage
-        .list_users(ListUsersOptions::new())
-        .try_collect()
-        .await
-        .unwrap();
+    let users = passage_users(&env).await;
     assert_eq!(users.len(), 1);
     assert!(
         env.passage
@@ -263,11 +267,6 @@ async fn bad_input_and_unknown_users_are_refused_before_passage_is_asked() {
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // None of it created a user in Passage.
-    let users: Vec<_> = env
-        .passage
-        .list_users(ListUsersOptions::new())
-        .try_collect()
-        .await
-        .unwrap();
+    let users = passage_users(&env).await;
     assert!(users.is_empty());
 }

@@ -55,11 +55,7 @@ fn encode(bytes: &[u8]) -> Value {
 /// Registers `external_id` in a fresh browser; returns the browser, its passkey inside.
 async fn registered(env: &Emulated, external_id: &str) -> PasskeyBrowser {
     let mut browser = browser(env);
-    let tx = env
-        .passage
-        .create_register_transaction(external_id, external_id)
-        .await
-        .unwrap();
+    let tx = register_transaction(env, external_id).await;
     let nonce = browser.register(&tx).await.unwrap();
     assert_eq!(env.passage.verify_nonce(nonce).await.unwrap(), external_id);
     browser
@@ -78,6 +74,20 @@ fn refused(step: Step, status: u16, code: &str) {
         }
         other => panic!("expected a {status} {code} refusal, got {other:?}"),
     }
+}
+
+/// Asserts a refusal, and that ada's state is still `before`.
+async fn refused_unchanged(env: &Emulated, before: &Value, step: Step, status: u16, code: &str) {
+    refused(step, status, code);
+    assert_eq!(&snapshot(env, "ada").await, before);
+}
+
+/// A registration transaction for `external_id`.
+async fn register_transaction(env: &Emulated, external_id: &str) -> String {
+    env.passage
+        .create_register_transaction(external_id, external_id)
+        .await
+        .unwrap()
 }
 
 /// A login started for ada, and the assertion her passkey makes for it.
@@ -136,11 +146,7 @@ async fn a_real_passkey_registers_and_logs_in_and_the_sdk_verifies_each_nonce() 
 #[tokio::test]
 async fn a_ceremony_from_another_origin_is_refused_and_the_handshake_still_works() {
     let env = Emulated::start().await;
-    let tx = env
-        .passage
-        .create_register_transaction("ada", "ada")
-        .await
-        .unwrap();
+    let tx = register_transaction(&env, "ada").await;
     let mut page = browser(&env);
     let (handshake, challenge) = register_start(&page, &tx).await;
 
@@ -173,11 +179,7 @@ async fn a_ceremony_from_another_origin_is_refused_and_the_handshake_still_works
 #[tokio::test]
 async fn a_credential_for_another_rp_id_is_refused() {
     let env = Emulated::start().await;
-    let tx = env
-        .passage
-        .create_register_transaction("ada", "ada")
-        .await
-        .unwrap();
+    let tx = register_transaction(&env, "ada").await;
     let mut page = browser(&env);
     let (handshake, challenge) = register_start(&page, &tx).await;
     let origin = page.origin().clone();
@@ -214,12 +216,14 @@ async fn a_replayed_handshake_is_refused() {
         .await
         .unwrap();
     let after_login = snapshot(&env, "ada").await;
-    refused(
+    refused_unchanged(
+        &env,
+        &after_login,
         authenticate_finish(&page, &handshake, Some(&tx), response).await,
         404,
         "handshake_not_found",
-    );
-    assert_eq!(snapshot(&env, "ada").await, after_login);
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -233,12 +237,14 @@ async fn tampered_client_data_is_refused() {
         serde_json::from_slice(&decode(&response["response"]["clientDataJSON"])).unwrap();
     client_data["challenge"] = encode(b"a challenge from some other handshake");
     response["response"]["clientDataJSON"] = encode(client_data.to_string().as_bytes());
-    refused(
+    refused_unchanged(
+        &env,
+        &before,
         authenticate_finish(&page, &handshake, Some(&tx), response).await,
         400,
         "challenge_mismatch",
-    );
-    assert_eq!(snapshot(&env, "ada").await, before);
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -251,12 +257,14 @@ async fn a_bad_signature_is_refused() {
     let last = signature.len() - 1;
     signature[last] ^= 0x01;
     response["response"]["signature"] = encode(&signature);
-    refused(
+    refused_unchanged(
+        &env,
+        &before,
         authenticate_finish(&page, &handshake, Some(&tx), response).await,
         400,
         "invalid_signature",
-    );
-    assert_eq!(snapshot(&env, "ada").await, before);
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -267,23 +275,21 @@ async fn an_expired_handshake_is_refused() {
     let before = snapshot(&env, "ada").await;
     let (tx, handshake, response) = ada_login(&env, &mut page).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    refused(
+    refused_unchanged(
+        &env,
+        &before,
         authenticate_finish(&page, &handshake, Some(&tx), response).await,
         404,
         "handshake_not_found",
-    );
-    assert_eq!(snapshot(&env, "ada").await, before);
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_revoked_passkey_can_no_longer_log_in() {
     let env = Emulated::start().await;
     let mut page = registered(&env, "ada").await;
-    let tx = env
-        .passage
-        .create_register_transaction("ada", "ada")
-        .await
-        .unwrap();
+    let tx = register_transaction(&env, "ada").await;
     browser(&env).register(&tx).await.unwrap();
     // The login starts while the passkey is there and finishes after it was revoked.
     let (tx, handshake, response) = ada_login(&env, &mut page).await;
@@ -297,12 +303,14 @@ async fn a_revoked_passkey_can_no_longer_log_in() {
         .expect("the signing passkey is listed with its credential ID");
     env.passage.revoke_device("ada", &signer.id).await.unwrap();
     let before = snapshot(&env, "ada").await;
-    refused(
+    refused_unchanged(
+        &env,
+        &before,
         authenticate_finish(&page, &handshake, Some(&tx), response).await,
         403,
         "credential_not_allowed",
-    );
-    assert_eq!(snapshot(&env, "ada").await, before);
+    )
+    .await;
 
     // A new login no longer offers it, and a discoverable login with it is refused too.
     let tx = env
@@ -314,12 +322,14 @@ async fn a_revoked_passkey_can_no_longer_log_in() {
     let allowed = &challenge["publicKey"]["allowCredentials"];
     assert_eq!(allowed.as_array().map(Vec::len), Some(1), "{allowed}");
     assert_ne!(allowed[0]["id"], json!(signer.cred_id));
-    refused(
+    refused_unchanged(
+        &env,
+        &before,
         page.authenticate(None).await.map(Value::String),
         403,
         "credential_not_allowed",
-    );
-    assert_eq!(snapshot(&env, "ada").await, before);
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -390,23 +400,21 @@ async fn a_sign_count_that_goes_back_is_refused() {
     // A cloned authenticator, restored from before that login, signs with an older count.
     page.passkey_mut().restore(old_copy);
     let (tx, handshake, response) = ada_login(&env, &mut page).await;
-    refused(
+    refused_unchanged(
+        &env,
+        &before,
         authenticate_finish(&page, &handshake, Some(&tx), response).await,
         400,
         "sign_count_decreased",
-    );
-    assert_eq!(snapshot(&env, "ada").await, before);
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn registration_excludes_the_users_existing_passkeys() {
     let env = Emulated::start().await;
     let mut page = registered(&env, "ada").await;
-    let tx = env
-        .passage
-        .create_register_transaction("ada", "ada")
-        .await
-        .unwrap();
+    let tx = register_transaction(&env, "ada").await;
     let (_, challenge) = register_start(&page, &tx).await;
     let excluded = &challenge["publicKey"]["excludeCredentials"];
     let device = &env.passage.get_devices("ada").await.unwrap()[0];
