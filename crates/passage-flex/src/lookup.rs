@@ -26,11 +26,13 @@ impl PassageFlex {
     {
         guard::non_empty("external_id", external_id)?;
         let ready = self.ready()?;
-        let (user_id, from_cache) = resolve(ready, external_id).await?;
+        // Boxed: the lookup's future (the cache's and a whole HTTP request's) is large, and
+        // keeping it inline would make every external-ID call's future several KiB to move.
+        let (user_id, from_cache) = Box::pin(resolve(ready, external_id)).await?;
         match call(ready, user_id).await {
             Err(Error::UserNotFound(_)) if from_cache => {
                 forget(ready, external_id).await;
-                let (user_id, _) = resolve(ready, external_id).await?;
+                let (user_id, _) = Box::pin(resolve(ready, external_id)).await?;
                 call(ready, user_id).await
             }
             outcome => outcome,

@@ -2,7 +2,8 @@
 //! minimal reqwest + serde_json client making the same HTTP calls), on the same local server.
 //!
 //! Prints, for each operation at concurrency 1 and 32: round trips per operation, operations per
-//! second and CPU time per operation (this process's, the server runs in a child process); then
+//! second and CPU time per operation (this process's, the server runs in a child process), for
+//! the SDK and two floors (decoding everything the SDK returns, or only what is checked); then
 //! the latency of `get_devices` with a 20 ms server delay, cold (cache off: lookup + call) and
 //! warm (one call). Numbers, not pass/fail: read them, and keep `RESULTS.md` up to date.
 
@@ -11,7 +12,7 @@ mod measure;
 mod server;
 mod workload;
 
-use floor::Floor;
+use floor::{Decode, Floor};
 use futures::future::join_all;
 use measure::{Cell, latencies, measure};
 use passage_flex::{CacheConfig, PassageFlex};
@@ -45,21 +46,26 @@ async fn run() {
     let server = Server::spawn(Duration::ZERO);
     let facade = facade_for(&server, CacheConfig::new());
     let users = register_users(&server, &facade, USERS).await;
-    let clients = [
-        Client::Facade(facade.clone()),
+    let floor = |decode| {
         Client::Floor(Floor::new(
             &server.base_url,
             &server.app_id,
             &server.api_key,
-        )),
+            decode,
+        ))
+    };
+    let clients = [
+        Client::Facade(facade.clone()),
+        floor(Decode::Complete),
+        floor(Decode::Minimal),
     ];
 
     println!("## Throughput and CPU, local server, no added latency\n");
     println!(
-        "| operation | concurrency | round trips (SDK / floor) | ops/s SDK | ops/s floor | CPU µs/op SDK | CPU µs/op floor | CPU SDK / floor |"
+        "| operation | concurrency | round trips (SDK / floor) | ops/s SDK | ops/s floor (complete) | CPU µs/op SDK | CPU µs/op floor, complete | CPU µs/op floor, minimal | SDK / complete | SDK / minimal |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    let mut worst: f64 = 0.0;
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let (mut worst_complete, mut worst_minimal): (f64, f64) = (0.0, 0.0);
     // `cargo bench --bench facade_vs_floor -- get_user` measures only matching operations.
     let only: Vec<String> = std::env::args()
         .skip(1)
@@ -71,11 +77,12 @@ async fn run() {
     for op in chosen {
         for concurrency in CONCURRENCY {
             let total = if concurrency == 1 { 1_000 } else { 2_000 };
-            // Rounds alternate the two clients; each client's median round is reported, which
-            // keeps a burst of noise on this shared machine from deciding the ratio.
-            let mut rounds: [Vec<Cell>; 2] = [Vec::new(), Vec::new()];
+            // Rounds rotate the clients' order; each client's median round is reported, which
+            // keeps a burst of noise on this shared machine from deciding a ratio.
+            let mut rounds: [Vec<Cell>; 3] = Default::default();
             for round in 0..ROUNDS {
-                for pick in [round % 2, 1 - round % 2] {
+                for offset in 0..clients.len() {
+                    let pick = (round + offset) % clients.len();
                     let client = &clients[pick];
                     let warm = fixture(&server, &facade, &users, op, WARMUP).await;
                     measure(&server, client, op, warm, concurrency, WARMUP).await;
@@ -84,14 +91,18 @@ async fn run() {
                         .push(measure(&server, client, op, timed, concurrency, total).await);
                 }
             }
-            let cells = rounds.map(median_cell);
-            let (sdk, floor) = (&cells[0], &cells[1]);
-            let ratio = sdk.cpu_per_op.as_secs_f64() / floor.cpu_per_op.as_secs_f64();
-            worst = worst.max(ratio);
-            print_row(op, concurrency, sdk, floor, ratio);
+            let [sdk, complete, minimal] = rounds.map(median_cell);
+            let ratio =
+                |floor: &Cell| sdk.cpu_per_op.as_secs_f64() / floor.cpu_per_op.as_secs_f64();
+            let ratios = (ratio(&complete), ratio(&minimal));
+            worst_complete = worst_complete.max(ratios.0);
+            worst_minimal = worst_minimal.max(ratios.1);
+            print_row(op, concurrency, [&sdk, &complete, &minimal], ratios);
         }
     }
-    println!("\nWorst CPU ratio SDK / floor: {worst:.2}\n");
+    println!(
+        "\nWorst CPU ratio: SDK / floor with complete decoding {worst_complete:.2}; SDK / floor with minimal decoding {worst_minimal:.2}\n"
+    );
     drop(server);
 
     if only.is_empty() || only.iter().any(|name| name == "latency") {
@@ -162,16 +173,20 @@ fn median_cell(mut rounds: Vec<Cell>) -> Cell {
     rounds.swap_remove(rounds.len() / 2)
 }
 
-fn print_row(op: Op, concurrency: usize, sdk: &Cell, floor: &Cell, ratio: f64) {
+fn print_row(op: Op, concurrency: usize, [sdk, complete, minimal]: [&Cell; 3], ratios: (f64, f64)) {
+    let micros = |cell: &Cell| cell.cpu_per_op.as_secs_f64() * 1e6;
     println!(
-        "| {} | {concurrency} | {:.2} / {:.2} | {:.0} | {:.0} | {:.1} | {:.1} | {ratio:.2} |",
+        "| {} | {concurrency} | {:.2} / {:.2} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
         op.name(),
         sdk.round_trips_per_op,
-        floor.round_trips_per_op,
+        complete.round_trips_per_op,
         sdk.ops_per_sec,
-        floor.ops_per_sec,
-        sdk.cpu_per_op.as_secs_f64() * 1e6,
-        floor.cpu_per_op.as_secs_f64() * 1e6,
+        complete.ops_per_sec,
+        micros(sdk),
+        micros(complete),
+        micros(minimal),
+        ratios.0,
+        ratios.1,
     );
 }
 
@@ -190,6 +205,7 @@ async fn latency_with_delay() {
         &server.base_url,
         &server.app_id,
         &server.api_key,
+        Decode::Complete,
     ));
 
     println!("## get_devices latency, server answering after {DELAY:?}\n");

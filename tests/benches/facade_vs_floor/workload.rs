@@ -1,6 +1,6 @@
 //! The operations measured, each done the facade's way and the floor's way.
 
-use crate::floor::Floor;
+use crate::floor::{Decode, Floor};
 use futures::{StreamExt, TryStreamExt};
 use passage_flex::{ListUsersOptions, PassageFlex};
 use serde_json::json;
@@ -29,7 +29,8 @@ impl Client {
     pub fn name(&self) -> &'static str {
         match self {
             Client::Facade(_) => "passage-flex",
-            Client::Floor(_) => "floor (reqwest + serde_json)",
+            Client::Floor(floor) if floor.decode == Decode::Complete => "floor, complete decoding",
+            Client::Floor(_) => "floor, minimal decoding",
         }
     }
 }
@@ -80,22 +81,19 @@ impl Op {
         let fail = |err: passage_flex::Error| err.to_string();
         match (client, self) {
             (Client::Facade(p), Op::GetApp) => non_empty(&p.get_app().await.map_err(fail)?.id),
-            (Client::Floor(f), Op::GetApp) => non_empty(&f.get_app().await?.app.id),
+            (Client::Floor(f), Op::GetApp) => non_empty(&f.get_app().await?),
             (Client::Facade(p), Op::GetUser) => {
                 let user = p.get_user(external_id).await.map_err(fail)?;
                 expect(&user.external_id, external_id)
             }
-            (Client::Floor(f), Op::GetUser) => {
-                let user = f.get_user(user_id).await?;
-                expect(&user.user.external_id, external_id)
-            }
+            (Client::Floor(f), Op::GetUser) => expect(&f.get_user(user_id).await?, external_id),
             (Client::Facade(p), Op::GetDevices) => {
                 let devices = p.get_devices(external_id).await.map_err(fail)?;
                 expect_one(devices.iter().map(|device| device.id.as_str()))
             }
             (Client::Floor(f), Op::GetDevices) => {
                 let devices = f.get_devices(user_id).await?;
-                expect_one(devices.devices.iter().map(|device| device.id.as_str()))
+                expect_one(devices.iter().map(String::as_str))
             }
             (Client::Facade(p), Op::ListUsers) => {
                 let users: Vec<_> = p
@@ -108,7 +106,7 @@ impl Op {
             }
             (Client::Floor(f), Op::ListUsers) => {
                 let page = f.list_users(PAGE).await?;
-                expect_page(page.users.iter().map(|user| user.id.as_str()))
+                expect_page(page.iter().map(String::as_str))
             }
             (Client::Facade(p), Op::UpdateUserMetadata) => {
                 let metadata = json!({ "plan": "pro", "seen": i });
@@ -121,7 +119,7 @@ impl Op {
             (Client::Floor(f), Op::UpdateUserMetadata) => {
                 let metadata = json!({ "plan": "pro", "seen": i });
                 let user = f.update_user_metadata(user_id, &metadata).await?;
-                expect(&user.user.external_id, external_id)
+                expect(&user, external_id)
             }
             (Client::Facade(p), Op::CreateRegisterTransaction) => {
                 let tx = p
@@ -129,25 +127,22 @@ impl Op {
                     .await;
                 non_empty(&tx.map_err(fail)?)
             }
-            (Client::Floor(f), Op::CreateRegisterTransaction) => non_empty(
-                &f.create_register_transaction(external_id)
-                    .await?
-                    .transaction_id,
-            ),
+            (Client::Floor(f), Op::CreateRegisterTransaction) => {
+                non_empty(&f.create_register_transaction(external_id).await?)
+            }
             (Client::Facade(p), Op::CreateAuthenticateTransaction) => {
                 let tx = p.create_authenticate_transaction(external_id).await;
                 non_empty(&tx.map_err(fail)?)
             }
             (Client::Floor(f), Op::CreateAuthenticateTransaction) => {
-                let tx = f.create_authenticate_transaction(external_id).await?;
-                non_empty(&tx.transaction_id)
+                non_empty(&f.create_authenticate_transaction(external_id).await?)
             }
             (Client::Facade(p), Op::VerifyNonce) => {
                 let verified = p.verify_nonce(&fixture.nonces[i]).await.map_err(fail)?;
                 non_empty(&verified)
             }
             (Client::Floor(f), Op::VerifyNonce) => {
-                non_empty(&f.verify_nonce(&fixture.nonces[i]).await?.external_id)
+                non_empty(&f.verify_nonce(&fixture.nonces[i]).await?)
             }
         }
     }
