@@ -26,13 +26,11 @@ impl PassageFlex {
     {
         guard::non_empty("external_id", external_id)?;
         let ready = self.ready()?;
-        // Boxed: the lookup's future (the cache's and a whole HTTP request's) is large, and
-        // keeping it inline would make every external-ID call's future several KiB to move.
-        let (user_id, from_cache) = Box::pin(resolve(ready, external_id)).await?;
+        let (user_id, from_cache) = resolve(ready, external_id).await?;
         match call(ready, user_id).await {
             Err(Error::UserNotFound(_)) if from_cache => {
                 forget(ready, external_id).await;
-                let (user_id, _) = Box::pin(resolve(ready, external_id)).await?;
+                let (user_id, _) = resolve(ready, external_id).await?;
                 call(ready, user_id).await
             }
             outcome => outcome,
@@ -50,20 +48,29 @@ impl PassageFlex {
 /// The user's Passage ID, and whether it came from the cache. Concurrent misses for one
 /// external ID share one lookup; a failed lookup is not cached.
 async fn resolve(ready: &Ready, external_id: &str) -> Result<(String, bool), Error> {
-    let span = tracing::Span::current();
-    let Some(cache) = &ready.user_ids else {
-        return Ok((find_user_id(ready, external_id).await?, false));
-    };
-    if let Some(user_id) = cache.get(external_id).await {
-        span.record("user_id_cache", "hit");
-        return Ok((user_id, true));
+    if let Some(cache) = &ready.user_ids {
+        let span = tracing::Span::current();
+        if let Some(user_id) = cache.get(external_id).await {
+            span.record("user_id_cache", "hit");
+            return Ok((user_id, true));
+        }
+        span.record("user_id_cache", "miss");
     }
-    span.record("user_id_cache", "miss");
-    let user_id = cache
-        .try_get_with_by_ref(external_id, find_user_id(ready, external_id))
-        .await
-        .map_err(Arc::unwrap_or_clone)?;
+    // Boxed: the lookup's future (a whole HTTP request, the cache's bookkeeping) is several KiB,
+    // and inline it would make every external-ID call's future that large to move, hit or miss.
+    let user_id = Box::pin(look_up(ready, external_id)).await?;
     Ok((user_id, false))
+}
+
+/// The lookup request, through the cache when there is one.
+async fn look_up(ready: &Ready, external_id: &str) -> Result<String, Error> {
+    match &ready.user_ids {
+        Some(cache) => cache
+            .try_get_with_by_ref(external_id, find_user_id(ready, external_id))
+            .await
+            .map_err(Arc::unwrap_or_clone),
+        None => find_user_id(ready, external_id).await,
+    }
 }
 
 async fn forget(ready: &Ready, external_id: &str) {
