@@ -295,3 +295,17 @@ async fn a_503_on_update_user_metadata_is_retried_because_the_patch_sets_absolut
     assert_eq!(server.hits(), 3);
     assert_eq!(server.requests()[1], server.requests()[2]);
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8_is_reported_not_dropped() {
+    let broken = Reply::raw(502, "text/html", vec![b'<', 0xff, 0xfe, b'>']);
+    let server = ScriptedServer::start(vec![broken]).await;
+    let passage = builder(&server)
+        .retry(RetryConfig::disabled())
+        .build()
+        .unwrap();
+    let err = passage.get_app().await.unwrap_err();
+    let api = err.api_error().expect("an API error");
+    assert_eq!(api.status, 502);
+    assert_eq!(api.message, "<\u{fffd}\u{fffd}>");
+}

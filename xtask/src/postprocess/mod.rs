@@ -11,6 +11,7 @@ mod no_panics;
 mod open_enums;
 mod path_segments;
 mod query_timestamps;
+mod text_bodies;
 mod undecodable_responses;
 
 use crate::config::CodegenConfig;
@@ -25,6 +26,7 @@ pub fn apply(generated: Tree, config: &CodegenConfig) -> Result<Tree> {
     path_segments::percent_encode_path_segments(&mut tree)?;
     query_timestamps::send_timestamps_as_rfc3339(&mut tree)?;
     undecodable_responses::keep_status_and_body(&mut tree)?;
+    text_bodies::read_bodies_as_utf8(&mut tree)?;
     no_panics::remove_deep_object_helper(&mut tree)?;
     Ok(tree)
 }

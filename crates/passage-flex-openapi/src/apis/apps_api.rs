@@ -56,14 +56,14 @@ pub async fn get_app(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::AppResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::AppResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<GetAppError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

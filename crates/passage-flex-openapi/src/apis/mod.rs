@@ -154,6 +154,18 @@ impl From<&str> for ContentType {
     }
 }
 
+/// The body as text: checked as UTF-8 once, decoded lossily only if it is not UTF-8.
+///
+/// Added by `cargo xtask codegen`; the generated code used `Response::text`, which always runs
+/// the lossy decoder and copies.
+async fn body_text(resp: reqwest::Response) -> Result<String, reqwest::Error> {
+    let bytes = resp.bytes().await?;
+    Ok(match String::from_utf8(Vec::from(bytes)) {
+        Ok(text) => text,
+        Err(invalid) => String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
+    })
+}
+
 pub mod apps_api;
 pub mod authenticate_api;
 pub mod transactions_api;

@@ -77,14 +77,14 @@ pub async fn create_authenticate_transaction(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::CreateTransactionResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::CreateTransactionResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<CreateAuthenticateTransactionError> =
             serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
@@ -134,14 +134,14 @@ pub async fn create_register_transaction(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::CreateTransactionResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::CreateTransactionResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<CreateRegisterTransactionError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

@@ -113,14 +113,14 @@ pub async fn activate_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<ActivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -169,14 +169,14 @@ pub async fn deactivate_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<DeactivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -220,7 +220,7 @@ pub async fn delete_user(
     if !status.is_client_error() && !status.is_server_error() {
         Ok(())
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<DeleteUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -266,14 +266,14 @@ pub async fn get_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<GetUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -372,14 +372,14 @@ pub async fn list_paginated_users(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::ListPaginatedUsersResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::ListPaginatedUsersResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<ListPaginatedUsersError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -430,14 +430,14 @@ pub async fn update_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
-        let content = resp.text().await?;
+        let content = super::body_text(resp).await?;
         let entity: Option<UpdateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

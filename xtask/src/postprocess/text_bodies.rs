@@ -1,0 +1,50 @@
+//! Response bodies are read as text with one strict UTF-8 check.
+//!
+//! The generated code reads every body with `reqwest::Response::text`, which runs a lossy UTF-8
+//! decoder over the whole body and copies it. The API answers UTF-8 JSON, so the body is instead
+//! taken as bytes and checked once; only a body that is not UTF-8 (a broken gateway's page) goes
+//! through the lossy decoder, so error messages still show it.
+
+use super::replace_counted;
+use crate::tree::Tree;
+use anyhow::Result;
+
+const MOD: &str = "src/apis/mod.rs";
+const READ_TEXT: &str = "let content = resp.text().await?;";
+const READ_TEXT_FAST: &str = "let content = super::body_text(resp).await?;";
+const MODULES: &str = "pub mod apps_api;";
+const HELPER: &str =
+    "/// The body as text: checked as UTF-8 once, decoded lossily only if it is not UTF-8.
+///
+/// Added by `cargo xtask codegen`; the generated code used `Response::text`, which always runs
+/// the lossy decoder and copies.
+async fn body_text(resp: reqwest::Response) -> Result<String, reqwest::Error> {
+    let bytes = resp.bytes().await?;
+    Ok(match String::from_utf8(Vec::from(bytes)) {
+        Ok(text) => text,
+        Err(invalid) => String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
+    })
+}
+
+";
+
+pub fn read_bodies_as_utf8(tree: &mut Tree) -> Result<()> {
+    let step = "text_bodies";
+    let text = tree.text(MOD)?;
+    let text = replace_counted(
+        step,
+        MOD,
+        &text,
+        MODULES,
+        &format!("{HELPER}{MODULES}"),
+        Some(1),
+    )?;
+    tree.set_text(MOD, text);
+    for path in tree.paths_under("src/apis", "_api.rs") {
+        let file = path.to_string_lossy().into_owned();
+        let text = tree.text(&file)?;
+        let text = replace_counted(step, &file, &text, READ_TEXT, READ_TEXT_FAST, None)?;
+        tree.set_text(path, text);
+    }
+    Ok(())
+}
