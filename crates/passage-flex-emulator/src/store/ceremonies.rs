@@ -70,6 +70,7 @@ impl Store {
         let transaction = data
             .transactions
             .get(transaction_id)
+            .filter(|t| t.expires_at > now)
             .ok_or_else(Failure::transaction_not_found)?;
         let TransactionKind::Register {
             passkey_display_name,
@@ -198,6 +199,7 @@ impl Store {
                 let transaction = data
                     .transactions
                     .get(transaction_id)
+                    .filter(|t| t.expires_at > now)
                     .ok_or_else(Failure::transaction_not_found)?;
                 if !matches!(transaction.kind, TransactionKind::Authenticate) {
                     return Err(Failure::invalid_request(
