@@ -67,11 +67,7 @@ impl Store {
         let mut data = self.lock();
         let now = Instant::now();
         data.sweep(now);
-        let transaction = data
-            .transactions
-            .get(transaction_id)
-            .filter(|t| t.expires_at > now)
-            .ok_or_else(Failure::transaction_not_found)?;
+        let transaction = data.live_transaction(transaction_id, now)?;
         let TransactionKind::Register {
             passkey_display_name,
         } = &transaction.kind
@@ -133,11 +129,7 @@ impl Store {
             ));
         };
         check_transaction(expected, Some(transaction_id))?;
-        let transaction = data
-            .transactions
-            .get(transaction_id)
-            .filter(|t| t.expires_at > now)
-            .ok_or_else(Failure::transaction_not_found)?;
+        let transaction = data.live_transaction(transaction_id, now)?;
         let TransactionKind::Register {
             passkey_display_name,
         } = &transaction.kind
@@ -196,11 +188,7 @@ impl Store {
         data.sweep(now);
         let (challenge, ceremony) = match transaction_id {
             Some(transaction_id) => {
-                let transaction = data
-                    .transactions
-                    .get(transaction_id)
-                    .filter(|t| t.expires_at > now)
-                    .ok_or_else(Failure::transaction_not_found)?;
+                let transaction = data.live_transaction(transaction_id, now)?;
                 if !matches!(transaction.kind, TransactionKind::Authenticate) {
                     return Err(Failure::invalid_request(
                         "transaction_id: this is a registration transaction",
@@ -254,11 +242,7 @@ impl Store {
                 state,
             } => {
                 check_transaction(expected, transaction_id)?;
-                let transaction = data
-                    .transactions
-                    .get(expected)
-                    .filter(|t| t.expires_at > now)
-                    .ok_or_else(Failure::transaction_not_found)?;
+                let transaction = data.live_transaction(expected, now)?;
                 let user_id = transaction.user_id.clone();
                 // A credential the user no longer has (revoked since the start) or never had.
                 device_with(data.user(&user_id)?, &cred_id)?;

@@ -137,6 +137,18 @@ impl Data {
             .ok_or_else(Failure::user_not_found)
     }
 
+    /// An open transaction: known, not yet ended, not expired.
+    fn live_transaction(
+        &self,
+        transaction_id: &str,
+        now: Instant,
+    ) -> Result<&Transaction, Failure> {
+        self.transactions
+            .get(transaction_id)
+            .filter(|t| t.expires_at > now)
+            .ok_or_else(Failure::transaction_not_found)
+    }
+
     fn user_by_external_id(&self, external_id: &str) -> Result<&User, Failure> {
         self.user_ids_by_external_id
             .get(external_id)
@@ -252,11 +264,7 @@ impl Store {
     ) -> Result<Completion, Failure> {
         let mut data = self.lock();
         let now = Instant::now();
-        let transaction = data
-            .transactions
-            .get(transaction_id)
-            .filter(|t| t.expires_at > now)
-            .ok_or_else(Failure::transaction_not_found)?;
+        let transaction = data.live_transaction(transaction_id, now)?;
         let user_id = transaction.user_id.clone();
         let register_name = match &transaction.kind {
             TransactionKind::Register {
