@@ -15,7 +15,7 @@ pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(60 * 60);
 /// Every external-ID operation needs the user's Passage ID, which costs a lookup request. An
 /// external ID never changes and a Passage user ID is stable for the life of the user, so the
 /// client remembers the pair and a warm `get_user`, `get_devices` or `revoke_device` makes one
-/// request instead of two. The cache is bounded (least-recently-used entries go first),
+/// request instead of two. The cache is bounded (the least used entries go first),
 /// concurrent (simultaneous misses for one external ID share one lookup) and forgets entries
 /// after their time to live.
 ///
