@@ -16,10 +16,7 @@ use webauthn_rs::prelude::{
 };
 use webauthn_rs_proto::ResidentKeyRequirement;
 
-use super::{
-    Completion, Data, Device, Store, TransactionKind, User, UserStatus, new_id, refuse_inactive,
-    timestamp_now,
-};
+use super::{Completion, Data, Store, TransactionKind, User, new_id, refuse_inactive};
 use crate::failure::Failure;
 
 /// A ceremony started and not yet finished.
@@ -153,23 +150,7 @@ impl Store {
         }
         let user = data.user_mut(&user_id)?;
         refuse_inactive(user)?;
-        let timestamp = timestamp_now();
-        let device = Device {
-            id: new_id(),
-            cred_id,
-            friendly_name,
-            usage_count: 0,
-            created_at: timestamp,
-            updated_at: timestamp,
-            last_login_at: timestamp,
-            passkey: Some(passkey),
-        };
-        let device_id = device.id.clone();
-        user.devices.push(device);
-        if user.status == UserStatus::Pending {
-            user.status = UserStatus::Active;
-        }
-        user.updated_at = timestamp;
+        let device_id = user.add_device(friendly_name, cred_id, Some(passkey));
         data.handshakes.remove(handshake_id);
         data.transactions.remove(transaction_id);
         let nonce = self.issue_nonce(&mut data, user_id, now);
@@ -285,22 +266,16 @@ impl Store {
         };
         let user = data.user_mut(&user_id)?;
         refuse_inactive(user)?;
-        let timestamp = timestamp_now();
-        let device = user
+        let revoked = || Failure::credential_not_allowed("the passkey was revoked");
+        let index = user
             .devices
-            .iter_mut()
-            .find(|device| device.cred_id == cred_id)
-            .ok_or_else(|| Failure::credential_not_allowed("the passkey was revoked"))?;
-        if let Some(passkey) = &mut device.passkey {
+            .iter()
+            .position(|device| device.cred_id == cred_id)
+            .ok_or_else(revoked)?;
+        if let Some(passkey) = user.devices.get_mut(index).and_then(|d| d.passkey.as_mut()) {
             passkey.update_credential(&result);
         }
-        device.usage_count = device.usage_count.saturating_add(1);
-        device.last_login_at = timestamp;
-        device.updated_at = timestamp;
-        let device_id = device.id.clone();
-        user.login_count = user.login_count.saturating_add(1);
-        user.last_login_at = timestamp;
-        user.updated_at = timestamp;
+        let device_id = user.count_login(index).ok_or_else(revoked)?;
         data.handshakes.remove(handshake_id);
         if let Some(transaction_id) = transaction_id {
             data.transactions.remove(&transaction_id);

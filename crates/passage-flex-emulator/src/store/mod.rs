@@ -63,6 +63,50 @@ impl UserStatus {
     }
 }
 
+impl User {
+    /// Adds a passkey device (`passkey` is `None` for one the control endpoint makes up); a
+    /// pending user becomes active. Returns the device's ID.
+    fn add_device(
+        &mut self,
+        friendly_name: String,
+        cred_id: String,
+        passkey: Option<webauthn_rs::prelude::Passkey>,
+    ) -> String {
+        let timestamp = timestamp_now();
+        let id = new_id();
+        self.devices.push(Device {
+            id: id.clone(),
+            cred_id,
+            friendly_name,
+            usage_count: 0,
+            created_at: timestamp,
+            updated_at: timestamp,
+            last_login_at: timestamp,
+            passkey,
+        });
+        if self.status == UserStatus::Pending {
+            self.status = UserStatus::Active;
+        }
+        self.updated_at = timestamp;
+        id
+    }
+
+    /// Counts a login with the device at `index` on the device and the user; returns the
+    /// device's ID.
+    fn count_login(&mut self, index: usize) -> Option<String> {
+        let timestamp = timestamp_now();
+        let device = self.devices.get_mut(index)?;
+        device.usage_count = device.usage_count.saturating_add(1);
+        device.last_login_at = timestamp;
+        device.updated_at = timestamp;
+        let id = device.id.clone();
+        self.login_count = self.login_count.saturating_add(1);
+        self.last_login_at = timestamp;
+        self.updated_at = timestamp;
+        Some(id)
+    }
+}
+
 /// One passkey of a user.
 #[derive(Debug, Clone)]
 pub(crate) struct Device {
@@ -274,7 +318,6 @@ impl Store {
         };
         let user = data.user_mut(&user_id)?;
         refuse_inactive(user)?;
-        let timestamp = timestamp_now();
         let device_id = match register_name {
             Some(friendly_name) => {
                 if device_id.is_some() {
@@ -282,39 +325,19 @@ impl Store {
                         "device_id only applies to authentication transactions",
                     ));
                 }
-                let device = Device {
-                    id: new_id(),
-                    cred_id: new_id(),
-                    friendly_name,
-                    usage_count: 0,
-                    created_at: timestamp,
-                    updated_at: timestamp,
-                    last_login_at: timestamp,
-                    passkey: None,
-                };
-                let id = device.id.clone();
-                user.devices.push(device);
-                if user.status == UserStatus::Pending {
-                    user.status = UserStatus::Active;
-                }
-                user.updated_at = timestamp;
-                id
+                user.add_device(friendly_name, new_id(), None)
             }
             None => {
-                let device = match device_id {
-                    _ if user.devices.is_empty() => return Err(Failure::user_has_no_passkeys()),
-                    Some(wanted) => user.devices.iter_mut().find(|d| d.id == wanted),
-                    None => user.devices.first_mut(),
+                if user.devices.is_empty() {
+                    return Err(Failure::user_has_no_passkeys());
                 }
-                .ok_or_else(Failure::device_not_found)?;
-                device.usage_count = device.usage_count.saturating_add(1);
-                device.last_login_at = timestamp;
-                device.updated_at = timestamp;
-                let id = device.id.clone();
-                user.login_count = user.login_count.saturating_add(1);
-                user.last_login_at = timestamp;
-                user.updated_at = timestamp;
-                id
+                let index = match device_id {
+                    Some(wanted) => user.devices.iter().position(|d| d.id == wanted),
+                    None => Some(0),
+                };
+                index
+                    .and_then(|index| user.count_login(index))
+                    .ok_or_else(Failure::device_not_found)?
             }
         };
         data.transactions.remove(transaction_id);
