@@ -366,3 +366,25 @@ async fn list_users_reports_a_zero_page_size_without_a_request() {
     ));
     assert_eq!(any.calls_async().await, 0);
 }
+
+#[tokio::test]
+async fn low_level_calls_through_the_client_configuration_carry_the_key_and_headers() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            sdk_headers(when.method(GET).path(app_path("")));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({ "app": app_json() }));
+        })
+        .await;
+    let passage = client(&server);
+    let app = passage_flex::openapi::apis::apps_api::get_app(
+        passage.openapi_configuration().unwrap(),
+        passage.app_id().unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.app.id, APP_ID);
+    mock.assert_async().await;
+}

@@ -3,7 +3,7 @@
 use crate::cache::CacheConfig;
 use crate::client::{PassageFlex, Ready};
 use crate::error::Error;
-use crate::middleware::defaults::USER_AGENT;
+use crate::middleware::defaults;
 use crate::middleware::retry::RetryConfig;
 use crate::middleware::{self, Limits};
 use passage_flex_openapi::apis::configuration::Configuration;
@@ -127,7 +127,10 @@ impl PassageFlexBuilder {
         if let Some(problem) = self.retry.problem().or(self.user_id_cache.problem()) {
             return Err(invalid(problem));
         }
+        let authorization = defaults::authorization(&self.api_key)
+            .ok_or_else(|| invalid("the API key cannot be sent in a header"))?;
         let limits = Limits {
+            authorization,
             timeout: self.timeout,
             connect_timeout: self.http_client.is_none().then_some(self.connect_timeout),
             max_response_bytes: self.max_response_bytes,
@@ -141,14 +144,15 @@ impl PassageFlexBuilder {
         };
         let client = middleware::stack(http, limits, &self.retry);
         // Every field spelled out: `Configuration::default()` builds a reqwest client of its
-        // own, which can panic when no TLS backend initialises.
+        // own, which can panic when no TLS backend initialises. The user agent and the API key
+        // are left to the middleware, which adds values built once instead of per request.
         let configuration = Configuration {
             base_path,
-            user_agent: Some(USER_AGENT.to_string()),
+            user_agent: None,
             client,
             basic_auth: None,
             oauth_access_token: None,
-            bearer_access_token: Some(self.api_key),
+            bearer_access_token: None,
             api_key: None,
         };
         Ok(PassageFlex::from_ready(Ready {

@@ -2,7 +2,7 @@
 //! timeouts are reported.
 
 use reqwest::Request;
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{self, HeaderName, HeaderValue};
 use std::fmt;
 use std::time::Duration;
 
@@ -11,15 +11,34 @@ pub(crate) const PASSAGE_VERSION: &str = concat!("passage-flex-rust ", env!("CAR
 /// The `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("passage-flex-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Adds `Passage-Version` and, unless the request has its own, the timeout; returns the timeout
-/// in force. Done per request rather than on the client so that both also hold for a
-/// `reqwest::Client` the user supplies.
-pub(crate) fn prepare(req: &mut Request, timeout: Duration) -> Duration {
-    req.headers_mut().insert(
+/// Adds `Passage-Version`, `User-Agent`, the API key and, unless the request has its own, the
+/// timeout; returns the timeout in force. Done per request rather than on the client so that all
+/// of it also holds for a `reqwest::Client` the user supplies; the header values are built once,
+/// so each request only shares them. A header the request already has is left as it is.
+pub(crate) fn prepare(
+    req: &mut Request,
+    timeout: Duration,
+    authorization: &HeaderValue,
+) -> Duration {
+    let headers = req.headers_mut();
+    headers.insert(
         HeaderName::from_static("passage-version"),
         HeaderValue::from_static(PASSAGE_VERSION),
     );
+    headers
+        .entry(header::USER_AGENT)
+        .or_insert_with(|| HeaderValue::from_static(USER_AGENT));
+    headers
+        .entry(header::AUTHORIZATION)
+        .or_insert_with(|| authorization.clone());
     *req.timeout_mut().get_or_insert(timeout)
+}
+
+/// `Bearer {api_key}`, marked sensitive so that no `Debug` output shows it.
+pub(crate) fn authorization(api_key: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {api_key}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 /// Turns reqwest's bare timeout error into one that names the limit exceeded.

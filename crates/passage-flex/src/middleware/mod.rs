@@ -1,7 +1,7 @@
 //! The HTTP stack under the generated crate, as one reqwest-middleware layer so that a request
 //! pays for one boxed future rather than one per concern:
 //!
-//! 1. [`defaults`]: `Passage-Version` and the request timeout;
+//! 1. [`defaults`]: `Passage-Version`, `User-Agent`, the API key and the request timeout;
 //! 2. [`retry`]: repeats idempotent requests that failed transiently;
 //! 3. [`body_limit`]: reads each response body whole, up to the cap, inside each attempt so that
 //!    a connection dropped mid-body is retried like one dropped before the headers;
@@ -18,6 +18,8 @@ use std::time::Duration;
 
 /// The stack's settings, from the builder.
 pub(crate) struct Limits {
+    /// The `Authorization` header, built once.
+    pub(crate) authorization: http::HeaderValue,
     pub(crate) timeout: Duration,
     /// `None` when the user supplied the `reqwest::Client`, whose own setting we cannot read.
     pub(crate) connect_timeout: Option<Duration>,
@@ -51,7 +53,7 @@ impl Middleware for Stack {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<Response> {
-        let timeout = defaults::prepare(&mut req, self.limits.timeout);
+        let timeout = defaults::prepare(&mut req, self.limits.timeout, &self.limits.authorization);
         let outcome = self
             .retry
             .send(req, extensions, next, self.limits.max_response_bytes)
