@@ -337,6 +337,10 @@ fn check_transaction(expected: &str, sent: Option<&str>) -> Result<(), Failure> 
 
 /// A verification failure, with a code naming the check that failed.
 fn refused(err: &WebauthnError) -> Failure {
+    if let WebauthnError::CredentialNotFound = err {
+        // The same refusal, and status, as a credential the emulator itself does not allow.
+        return Failure::credential_not_allowed(err.to_string());
+    }
     let code = match err {
         WebauthnError::InvalidRPOrigin => "origin_not_allowed",
         WebauthnError::InvalidRPIDHash => "rp_id_mismatch",
@@ -347,7 +351,6 @@ fn refused(err: &WebauthnError) -> Failure {
         WebauthnError::AuthenticationFailure => "invalid_signature",
         WebauthnError::CredentialPossibleCompromise => "sign_count_decreased",
         WebauthnError::CredentialExcludedFromRequest => "credential_excluded",
-        WebauthnError::CredentialNotFound => "credential_not_allowed",
         _ => "webauthn_verification_failed",
     };
     Failure::ceremony_refused(code, err.to_string())
