@@ -1,9 +1,7 @@
 //! Shared fixtures for the integration tests in `tests/tests/`: clients pointed at an httpmock
-//! server, JSON bodies shaped as Passage sends them, (in [`emulated`]) a running emulator, (in
-//! [`browser_api`]) its WebAuthn endpoints one step at a time, and (in [`scripted`]) a server
-//! that misbehaves on cue.
+//! server, JSON bodies shaped as Passage sends them, (in [`emulated`]) a running emulator, and
+//! (in [`scripted`]) a server that misbehaves on cue.
 
-pub mod browser_api;
 pub mod emulated;
 pub mod scripted;
 

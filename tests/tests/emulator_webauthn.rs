@@ -6,10 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use passage_flex::Error;
 use passage_flex_emulator::Emulator;
-use passage_flex_emulator::browser::{CeremonyError, PasskeyBrowser};
-use passage_flex_tests::browser_api::{
-    Step, authenticate_finish, authenticate_start, register_finish, register_start,
-};
+use passage_flex_emulator::browser::{CeremonyError, Handshake, PasskeyBrowser};
 use passage_flex_tests::emulated::Emulated;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -62,7 +59,7 @@ async fn registered(env: &Emulated, external_id: &str) -> PasskeyBrowser {
 }
 
 /// Asserts a refusal's status and code, and that it says what failed.
-fn refused(step: Step, status: u16, code: &str) {
+fn refused<T: std::fmt::Debug>(step: Result<T, CeremonyError>, status: u16, code: &str) {
     match step {
         Err(CeremonyError::Refused {
             status: got,
@@ -77,7 +74,13 @@ fn refused(step: Step, status: u16, code: &str) {
 }
 
 /// Asserts a refusal, and that ada's state is still `before`.
-async fn refused_unchanged(env: &Emulated, before: &Value, step: Step, status: u16, code: &str) {
+async fn refused_unchanged<T: std::fmt::Debug>(
+    env: &Emulated,
+    before: &Value,
+    step: Result<T, CeremonyError>,
+    status: u16,
+    code: &str,
+) {
     refused(step, status, code);
     assert_eq!(&snapshot(env, "ada").await, before);
 }
@@ -97,7 +100,11 @@ async fn ada_login(env: &Emulated, browser: &mut PasskeyBrowser) -> (String, Str
         .create_authenticate_transaction("ada")
         .await
         .unwrap();
-    let (handshake, challenge) = authenticate_start(browser, Some(&tx)).await;
+    let Handshake {
+        id: handshake,
+        challenge,
+        ..
+    } = browser.start_authentication(Some(&tx)).await.unwrap();
     let origin = browser.origin().clone();
     let response = browser
         .passkey_mut()
@@ -148,7 +155,11 @@ async fn a_ceremony_from_another_origin_is_refused_and_the_handshake_still_works
     let env = Emulated::start().await;
     let tx = register_transaction(&env, "ada").await;
     let mut page = browser(&env);
-    let (handshake, challenge) = register_start(&page, &tx).await;
+    let Handshake {
+        id: handshake,
+        challenge,
+        ..
+    } = page.start_registration(&tx).await.unwrap();
 
     let mut phishing = browser_on(&env, "http://localhost:4000");
     let phishing_origin = phishing.origin().clone();
@@ -158,7 +169,7 @@ async fn a_ceremony_from_another_origin_is_refused_and_the_handshake_still_works
         .await
         .unwrap();
     refused(
-        register_finish(&page, &handshake, &tx, response).await,
+        page.finish_registration(&handshake, &tx, response).await,
         400,
         "origin_not_allowed",
     );
@@ -171,7 +182,7 @@ async fn a_ceremony_from_another_origin_is_refused_and_the_handshake_still_works
         .create(&origin, &challenge)
         .await
         .unwrap();
-    register_finish(&page, &handshake, &tx, response)
+    page.finish_registration(&handshake, &tx, response)
         .await
         .unwrap();
 }
@@ -181,7 +192,11 @@ async fn a_credential_for_another_rp_id_is_refused() {
     let env = Emulated::start().await;
     let tx = register_transaction(&env, "ada").await;
     let mut page = browser(&env);
-    let (handshake, challenge) = register_start(&page, &tx).await;
+    let Handshake {
+        id: handshake,
+        challenge,
+        ..
+    } = page.start_registration(&tx).await.unwrap();
     let origin = page.origin().clone();
     let mut response = page
         .passkey_mut()
@@ -200,7 +215,7 @@ async fn a_credential_for_another_rp_id_is_refused() {
     attestation[at..at + 32].copy_from_slice(&theirs);
     response["response"]["attestationObject"] = encode(&attestation);
     refused(
-        register_finish(&page, &handshake, &tx, response).await,
+        page.finish_registration(&handshake, &tx, response).await,
         400,
         "rp_id_mismatch",
     );
@@ -212,14 +227,15 @@ async fn a_replayed_handshake_is_refused() {
     let env = Emulated::start().await;
     let mut page = registered(&env, "ada").await;
     let (tx, handshake, response) = ada_login(&env, &mut page).await;
-    authenticate_finish(&page, &handshake, Some(&tx), response.clone())
+    page.finish_authentication(&handshake, Some(&tx), response.clone())
         .await
         .unwrap();
     let after_login = snapshot(&env, "ada").await;
     refused_unchanged(
         &env,
         &after_login,
-        authenticate_finish(&page, &handshake, Some(&tx), response).await,
+        page.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         404,
         "handshake_not_found",
     )
@@ -240,7 +256,8 @@ async fn tampered_client_data_is_refused() {
     refused_unchanged(
         &env,
         &before,
-        authenticate_finish(&page, &handshake, Some(&tx), response).await,
+        page.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         400,
         "challenge_mismatch",
     )
@@ -260,7 +277,8 @@ async fn a_bad_signature_is_refused() {
     refused_unchanged(
         &env,
         &before,
-        authenticate_finish(&page, &handshake, Some(&tx), response).await,
+        page.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         400,
         "invalid_signature",
     )
@@ -278,7 +296,8 @@ async fn an_expired_handshake_is_refused() {
     refused_unchanged(
         &env,
         &before,
-        authenticate_finish(&page, &handshake, Some(&tx), response).await,
+        page.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         404,
         "handshake_not_found",
     )
@@ -306,7 +325,8 @@ async fn a_revoked_passkey_can_no_longer_log_in() {
     refused_unchanged(
         &env,
         &before,
-        authenticate_finish(&page, &handshake, Some(&tx), response).await,
+        page.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         403,
         "credential_not_allowed",
     )
@@ -318,14 +338,18 @@ async fn a_revoked_passkey_can_no_longer_log_in() {
         .create_authenticate_transaction("ada")
         .await
         .unwrap();
-    let (_, challenge) = authenticate_start(&page, Some(&tx)).await;
+    let challenge = page
+        .start_authentication(Some(&tx))
+        .await
+        .unwrap()
+        .challenge;
     let allowed = &challenge["publicKey"]["allowCredentials"];
     assert_eq!(allowed.as_array().map(Vec::len), Some(1), "{allowed}");
     assert_ne!(allowed[0]["id"], json!(signer.cred_id));
     refused_unchanged(
         &env,
         &before,
-        page.authenticate(None).await.map(Value::String),
+        page.authenticate(None).await,
         403,
         "credential_not_allowed",
     )
@@ -343,13 +367,18 @@ async fn another_users_credential_cannot_finish_a_transaction_login() {
         .create_authenticate_transaction("ada")
         .await
         .unwrap();
-    let (handshake, mut challenge) = authenticate_start(&bob, Some(&tx)).await;
+    let Handshake {
+        id: handshake,
+        mut challenge,
+        ..
+    } = bob.start_authentication(Some(&tx)).await.unwrap();
     // A hostile page drops the allow list so that bob's authenticator answers ada's login.
     challenge["publicKey"]["allowCredentials"] = json!([]);
     let origin = bob.origin().clone();
     let response = bob.passkey_mut().get(&origin, &challenge).await.unwrap();
     refused(
-        authenticate_finish(&bob, &handshake, Some(&tx), response).await,
+        bob.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         403,
         "credential_not_allowed",
     );
@@ -403,7 +432,8 @@ async fn a_sign_count_that_goes_back_is_refused() {
     refused_unchanged(
         &env,
         &before,
-        authenticate_finish(&page, &handshake, Some(&tx), response).await,
+        page.finish_authentication(&handshake, Some(&tx), response)
+            .await,
         400,
         "sign_count_decreased",
     )
@@ -415,7 +445,7 @@ async fn registration_excludes_the_users_existing_passkeys() {
     let env = Emulated::start().await;
     let mut page = registered(&env, "ada").await;
     let tx = register_transaction(&env, "ada").await;
-    let (_, challenge) = register_start(&page, &tx).await;
+    let challenge = page.start_registration(&tx).await.unwrap().challenge;
     let excluded = &challenge["publicKey"]["excludeCredentials"];
     let device = &env.passage.get_devices("ada").await.unwrap()[0];
     assert_eq!(excluded[0]["id"], json!(device.cred_id), "{excluded}");

@@ -109,17 +109,54 @@ impl PasskeyBrowser {
     /// `passkey.register(transactionId)`: creates a passkey for the registration transaction
     /// and returns the nonce for the backend's `verify_nonce`.
     pub async fn register(&mut self, transaction_id: &str) -> Result<String, CeremonyError> {
+        let handshake = self.start_registration(transaction_id).await?;
+        let response = self
+            .passkey
+            .create(&self.origin, &handshake.challenge)
+            .await
+            .map_err(CeremonyError::Authenticator)?;
+        self.finish_registration(&handshake.id, transaction_id, response)
+            .await
+    }
+
+    /// `passkey.authenticate({transactionId})`: logs in with a passkey, for the user of the
+    /// transaction or, with `None`, whoever the passkey belongs to; returns the nonce.
+    pub async fn authenticate(
+        &mut self,
+        transaction_id: Option<&str>,
+    ) -> Result<String, CeremonyError> {
+        let handshake = self.start_authentication(transaction_id).await?;
+        let response = self
+            .passkey
+            .get(&self.origin, &handshake.challenge)
+            .await
+            .map_err(CeremonyError::Authenticator)?;
+        self.finish_authentication(&handshake.id, transaction_id, response)
+            .await
+    }
+
+    /// The first step of [`PasskeyBrowser::register`], for tests that change what the
+    /// authenticator answers before finishing.
+    pub async fn start_registration(
+        &self,
+        transaction_id: &str,
+    ) -> Result<Handshake, CeremonyError> {
         let body =
             json!({ "transaction_id": transaction_id, "authenticator_attachment": "platform" });
         let started = self
             .post("/register/transactions/webauthn/start", body)
             .await?;
-        let (handshake_id, challenge) = handshake(&started)?;
-        let response = self
-            .passkey
-            .create(&self.origin, challenge)
-            .await
-            .map_err(CeremonyError::Authenticator)?;
+        Handshake::from_answer(&started)
+    }
+
+    /// The last step of [`PasskeyBrowser::register`]: posts the credential (`response`, as
+    /// [`SoftwarePasskey::create`] makes it) and returns the nonce.
+    pub async fn finish_registration(
+        &self,
+        handshake_id: &str,
+        transaction_id: &str,
+        response: Value,
+    ) -> Result<String, CeremonyError> {
         let body = json!({
             "handshake_id": handshake_id,
             "transaction_id": transaction_id,
@@ -131,12 +168,11 @@ impl PasskeyBrowser {
         nonce(&finished)
     }
 
-    /// `passkey.authenticate({transactionId})`: logs in with a passkey, for the user of the
-    /// transaction or, with `None`, whoever the passkey belongs to; returns the nonce.
-    pub async fn authenticate(
-        &mut self,
+    /// The first step of [`PasskeyBrowser::authenticate`].
+    pub async fn start_authentication(
+        &self,
         transaction_id: Option<&str>,
-    ) -> Result<String, CeremonyError> {
+    ) -> Result<Handshake, CeremonyError> {
         let body = match transaction_id {
             Some(id) => json!({ "transaction_id": id }),
             None => json!({}),
@@ -144,12 +180,17 @@ impl PasskeyBrowser {
         let started = self
             .post("/authenticate/transactions/webauthn/start", body)
             .await?;
-        let (handshake_id, challenge) = handshake(&started)?;
-        let response = self
-            .passkey
-            .get(&self.origin, challenge)
-            .await
-            .map_err(CeremonyError::Authenticator)?;
+        Handshake::from_answer(&started)
+    }
+
+    /// The last step of [`PasskeyBrowser::authenticate`]: posts the assertion (`response`, as
+    /// [`SoftwarePasskey::get`] makes it) and returns the nonce.
+    pub async fn finish_authentication(
+        &self,
+        handshake_id: &str,
+        transaction_id: Option<&str>,
+        response: Value,
+    ) -> Result<String, CeremonyError> {
         let mut body = json!({ "handshake_id": handshake_id, "handshake_response": response });
         if let Some(id) = transaction_id {
             body["transaction_id"] = json!(id);
@@ -189,11 +230,26 @@ impl PasskeyBrowser {
     }
 }
 
-fn handshake(started: &Value) -> Result<(&str, &Value), CeremonyError> {
-    let id = started["handshake"]["id"]
-        .as_str()
-        .ok_or_else(|| CeremonyError::Transport(format!("no handshake in {started}")))?;
-    Ok((id, &started["handshake"]["challenge"]))
+/// A started ceremony, as a start step answers it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Handshake {
+    /// The handshake ID the finish step names.
+    pub id: String,
+    /// `{"publicKey": ...}`: the options for the authenticator.
+    pub challenge: Value,
+}
+
+impl Handshake {
+    fn from_answer(started: &Value) -> Result<Self, CeremonyError> {
+        let id = started["handshake"]["id"]
+            .as_str()
+            .ok_or_else(|| CeremonyError::Transport(format!("no handshake in {started}")))?;
+        Ok(Handshake {
+            id: id.to_owned(),
+            challenge: started["handshake"]["challenge"].clone(),
+        })
+    }
 }
 
 fn nonce(finished: &Value) -> Result<String, CeremonyError> {
