@@ -5,7 +5,7 @@ use crate::client::{PassageFlex, Ready};
 use crate::error::Error;
 use crate::middleware::defaults;
 use crate::middleware::retry::RetryConfig;
-use crate::middleware::{self, Limits};
+use crate::middleware::{self, StackSettings};
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::time::Duration;
@@ -129,7 +129,7 @@ impl PassageFlexBuilder {
         }
         let authorization = defaults::authorization(&self.api_key)
             .ok_or_else(|| invalid("the API key cannot be sent in a header"))?;
-        let limits = Limits {
+        let settings = StackSettings {
             authorization,
             timeout: self.timeout,
             connect_timeout: self.http_client.is_none().then_some(self.connect_timeout),
@@ -142,7 +142,7 @@ impl PassageFlexBuilder {
                 .build()
                 .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
         };
-        let client = middleware::stack(http, limits, &self.retry);
+        let client = middleware::stack(http, settings, &self.retry);
         // Every field spelled out: `Configuration::default()` builds a reqwest client of its
         // own, which can panic when no TLS backend initialises. The user agent and the API key
         // are left to the middleware, which adds values built once instead of per request.

@@ -17,7 +17,7 @@ use reqwest_middleware::{Middleware, Next};
 use std::time::Duration;
 
 /// The stack's settings, from the builder.
-pub(crate) struct Limits {
+pub(crate) struct StackSettings {
     /// The `Authorization` header, built once.
     pub(crate) authorization: http::HeaderValue,
     pub(crate) timeout: Duration,
@@ -27,19 +27,19 @@ pub(crate) struct Limits {
 }
 
 struct Stack {
-    limits: Limits,
+    settings: StackSettings,
     retry: retry::Retry,
 }
 
 /// `http` with the SDK's middleware around it.
 pub(crate) fn stack(
     http: reqwest::Client,
-    limits: Limits,
+    settings: StackSettings,
     retry: &retry::RetryConfig,
 ) -> reqwest_middleware::ClientWithMiddleware {
     reqwest_middleware::ClientBuilder::new(http)
         .with(Stack {
-            limits,
+            settings,
             retry: retry::Retry::new(retry),
         })
         .build()
@@ -53,11 +53,15 @@ impl Middleware for Stack {
         extensions: &mut Extensions,
         next: Next<'_>,
     ) -> reqwest_middleware::Result<Response> {
-        let timeout = defaults::prepare(&mut req, self.limits.timeout, &self.limits.authorization);
+        let timeout = defaults::prepare(
+            &mut req,
+            self.settings.timeout,
+            &self.settings.authorization,
+        );
         let outcome = self
             .retry
-            .send(req, extensions, next, self.limits.max_response_bytes)
+            .send(req, extensions, next, self.settings.max_response_bytes)
             .await;
-        defaults::name_timeout(outcome, timeout, self.limits.connect_timeout)
+        defaults::name_timeout(outcome, timeout, self.settings.connect_timeout)
     }
 }
