@@ -311,3 +311,26 @@ fn configuration_debug_redacts_the_api_key() {
     let debug = format!("{config:?}");
     assert!(!debug.contains(API_KEY), "{debug}");
 }
+
+#[test]
+fn open_enums_decode_known_and_unknown_values_and_write_them_back_unchanged() {
+    let decode = |value: &str| -> models::UserStatus {
+        serde_json::from_value(json!(value)).expect("any string is a status")
+    };
+    assert_eq!(decode("active"), models::UserStatus::Active);
+    assert_eq!(decode("inactive"), models::UserStatus::Inactive);
+    assert_eq!(
+        decode("on_hold"),
+        models::UserStatus::Unknown("on_hold".into())
+    );
+    for value in ["active", "inactive", "on_hold"] {
+        assert_eq!(
+            serde_json::to_value(decode(value)).expect("encodes"),
+            json!(value)
+        );
+    }
+    assert!(
+        serde_json::from_value::<models::UserStatus>(json!(1)).is_err(),
+        "a status is a string"
+    );
+}

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum AppType {
     #[serde(rename = "complete")]
     Complete,
@@ -37,5 +38,15 @@ impl std::fmt::Display for AppType {
 impl Default for AppType {
     fn default() -> AppType {
         Self::Complete
+    }
+}
+
+impl From<String> for AppType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "complete" => Self::Complete,
+            "flex" => Self::Flex,
+            _ => Self::Unknown(value),
+        }
     }
 }

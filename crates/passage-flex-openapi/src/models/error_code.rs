@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// ErrorCode : Machine-readable error code. Passage has more codes than these (about fifteen more `*_not_found`, admin and organization codes); clients must accept codes they do not know.
 /// Machine-readable error code. Passage has more codes than these (about fifteen more `*_not_found`, admin and organization codes); clients must accept codes they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum ErrorCode {
     #[serde(rename = "invalid_request")]
     InvalidRequest,
@@ -71,5 +72,26 @@ impl std::fmt::Display for ErrorCode {
 impl Default for ErrorCode {
     fn default() -> ErrorCode {
         Self::InvalidRequest
+    }
+}
+
+impl From<String> for ErrorCode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "invalid_request" => Self::InvalidRequest,
+            "custom_provider_required" => Self::CustomProviderRequired,
+            "invalid_access_token" => Self::InvalidAccessToken,
+            "invalid_nonce" => Self::InvalidNonce,
+            "operation_not_allowed" => Self::OperationNotAllowed,
+            "cannot_create_transaction" => Self::CannotCreateTransaction,
+            "user_not_found" => Self::UserNotFound,
+            "device_not_found" => Self::DeviceNotFound,
+            "app_not_found" => Self::AppNotFound,
+            "api_key_not_found" => Self::ApiKeyNotFound,
+            "user_has_no_passkeys" => Self::UserHasNoPasskeys,
+            "user_already_admin" => Self::UserAlreadyAdmin,
+            "internal_server_error" => Self::InternalServerError,
+            _ => Self::Unknown(value),
+        }
     }
 }

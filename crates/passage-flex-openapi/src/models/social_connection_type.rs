@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum SocialConnectionType {
     #[serde(rename = "apple")]
     Apple,
@@ -40,5 +41,16 @@ impl std::fmt::Display for SocialConnectionType {
 impl Default for SocialConnectionType {
     fn default() -> SocialConnectionType {
         Self::Apple
+    }
+}
+
+impl From<String> for SocialConnectionType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "apple" => Self::Apple,
+            "github" => Self::Github,
+            "google" => Self::Google,
+            _ => Self::Unknown(value),
+        }
     }
 }

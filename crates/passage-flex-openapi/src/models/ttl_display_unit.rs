@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum TtlDisplayUnit {
     #[serde(rename = "s")]
     S,
@@ -43,5 +44,17 @@ impl std::fmt::Display for TtlDisplayUnit {
 impl Default for TtlDisplayUnit {
     fn default() -> TtlDisplayUnit {
         Self::S
+    }
+}
+
+impl From<String> for TtlDisplayUnit {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "s" => Self::S,
+            "m" => Self::M,
+            "h" => Self::H,
+            "d" => Self::D,
+            _ => Self::Unknown(value),
+        }
     }
 }

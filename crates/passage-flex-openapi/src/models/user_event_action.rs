@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum UserEventAction {
     #[serde(rename = "register")]
     Register,
@@ -40,5 +41,16 @@ impl std::fmt::Display for UserEventAction {
 impl Default for UserEventAction {
     fn default() -> UserEventAction {
         Self::Register
+    }
+}
+
+impl From<String> for UserEventAction {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "register" => Self::Register,
+            "login" => Self::Login,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum UserEventStatus {
     #[serde(rename = "complete")]
     Complete,
@@ -37,5 +38,15 @@ impl std::fmt::Display for UserEventStatus {
 impl Default for UserEventStatus {
     fn default() -> UserEventStatus {
         Self::Complete
+    }
+}
+
+impl From<String> for UserEventStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "complete" => Self::Complete,
+            "incomplete" => Self::Incomplete,
+            _ => Self::Unknown(value),
+        }
     }
 }

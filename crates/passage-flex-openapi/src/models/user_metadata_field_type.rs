@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum UserMetadataFieldType {
     #[serde(rename = "string")]
     String,
@@ -49,5 +50,19 @@ impl std::fmt::Display for UserMetadataFieldType {
 impl Default for UserMetadataFieldType {
     fn default() -> UserMetadataFieldType {
         Self::String
+    }
+}
+
+impl From<String> for UserMetadataFieldType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "string" => Self::String,
+            "boolean" => Self::Boolean,
+            "integer" => Self::Integer,
+            "date" => Self::Date,
+            "phone" => Self::Phone,
+            "email" => Self::Email,
+            _ => Self::Unknown(value),
+        }
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// UserStatus : Passage adds values over time; clients must accept values they do not know.
 /// Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum UserStatus {
     #[serde(rename = "active")]
     Active,
@@ -41,5 +42,16 @@ impl std::fmt::Display for UserStatus {
 impl Default for UserStatus {
     fn default() -> UserStatus {
         Self::Active
+    }
+}
+
+impl From<String> for UserStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "pending" => Self::Pending,
+            _ => Self::Unknown(value),
+        }
     }
 }

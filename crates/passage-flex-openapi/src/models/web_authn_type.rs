@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 /// WebAuthnType : Passage adds values over time; clients must accept values they do not know.
 /// Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
+#[serde(from = "String")]
 pub enum WebAuthnType {
     #[serde(rename = "passkey")]
     Passkey,
@@ -41,5 +42,16 @@ impl std::fmt::Display for WebAuthnType {
 impl Default for WebAuthnType {
     fn default() -> WebAuthnType {
         Self::Passkey
+    }
+}
+
+impl From<String> for WebAuthnType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "passkey" => Self::Passkey,
+            "security_key" => Self::SecurityKey,
+            "platform" => Self::Platform,
+            _ => Self::Unknown(value),
+        }
     }
 }
