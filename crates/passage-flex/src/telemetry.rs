@@ -7,16 +7,21 @@
 //! recorded ever holds the API key (a header) or a nonce (a request body).
 
 use crate::error::Error;
+use futures::FutureExt;
 use std::future::Future;
 use std::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
 /// Runs one operation inside its span.
-pub(crate) async fn traced<T>(
+///
+/// A combinator rather than an `async fn`: an `async fn` keeps its `work` argument beside the
+/// `work` it awaits, doubling the size of every operation's future, which is then copied at
+/// each `.await` up the caller's stack.
+pub(crate) fn traced<T>(
     operation: &'static str,
     work: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
+) -> impl Future<Output = Result<T, Error>> {
     let span = tracing::info_span!(
         "passage_flex",
         operation,
@@ -26,14 +31,14 @@ pub(crate) async fn traced<T>(
         duration_ms = Empty,
     );
     let started = Instant::now();
-    let outcome = work.instrument(span.clone()).await;
-    let duration_ms = started.elapsed().as_micros() as f64 / 1000.0;
-    span.record("duration_ms", duration_ms);
-    match &outcome {
-        Ok(_) => tracing::debug!(parent: &span, duration_ms, "passage_flex: done"),
-        Err(err) => {
-            tracing::debug!(parent: &span, duration_ms, error = %err, "passage_flex: failed")
+    work.instrument(span.clone()).inspect(move |outcome| {
+        let duration_ms = started.elapsed().as_micros() as f64 / 1000.0;
+        span.record("duration_ms", duration_ms);
+        match outcome {
+            Ok(_) => tracing::debug!(parent: &span, duration_ms, "passage_flex: done"),
+            Err(err) => {
+                tracing::debug!(parent: &span, duration_ms, error = %err, "passage_flex: failed")
+            }
         }
-    }
-    outcome
+    })
 }
