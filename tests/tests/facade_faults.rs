@@ -170,6 +170,22 @@ async fn a_server_slower_than_the_timeout_fails_fast_and_names_the_limit() {
 }
 
 #[tokio::test]
+async fn the_timeout_also_bounds_a_client_the_user_supplied() {
+    let server = ScriptedServer::start(vec![app_reply().delayed(Duration::from_secs(10))]).await;
+    let passage = builder(&server)
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = passage.get_app().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(err.to_string().contains("200ms limit"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
 async fn a_body_that_stalls_is_bounded_by_the_same_timeout() {
     let stalled = Reply::stalled_body(json!({ "app": app_json() }), 20, Duration::from_secs(10));
     let server = ScriptedServer::start(vec![stalled]).await;

@@ -132,6 +132,7 @@ impl PassageFlexBuilder {
         let settings = StackSettings {
             authorization,
             timeout: self.timeout,
+            timeout_per_request: self.http_client.is_some(),
             connect_timeout: self.http_client.is_none().then_some(self.connect_timeout),
             max_response_bytes: self.max_response_bytes,
         };
@@ -139,6 +140,7 @@ impl PassageFlexBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
                 .build()
                 .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
         };

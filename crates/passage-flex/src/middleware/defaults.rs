@@ -1,6 +1,7 @@
 //! What every request carries, whoever built the `reqwest::Client` underneath, and how its
 //! timeouts are reported.
 
+use super::StackSettings;
 use reqwest::Request;
 use reqwest::header::{self, HeaderName, HeaderValue};
 use std::fmt;
@@ -11,15 +12,11 @@ pub(crate) const PASSAGE_VERSION: &str = concat!("passage-flex-rust ", env!("CAR
 /// The `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("passage-flex-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Adds `Passage-Version`, `User-Agent`, the API key and, unless the request has its own, the
-/// timeout; returns the timeout in force. Done per request rather than on the client so that all
-/// of it also holds for a `reqwest::Client` the user supplies; the header values are built once,
-/// so each request only shares them. A header the request already has is left as it is.
-pub(crate) fn prepare(
-    req: &mut Request,
-    timeout: Duration,
-    authorization: &HeaderValue,
-) -> Duration {
+/// Adds `Passage-Version`, `User-Agent`, the API key and, where the client lacks it, the
+/// timeout. Done per request rather than on the client so that all of it also holds for a
+/// `reqwest::Client` the user supplies; the header values are built once, so each request only
+/// shares them. A header or timeout the request already has is left as it is.
+pub(crate) fn prepare(req: &mut Request, settings: &StackSettings) {
     let headers = req.headers_mut();
     headers.insert(
         HeaderName::from_static("passage-version"),
@@ -30,8 +27,15 @@ pub(crate) fn prepare(
         .or_insert_with(|| HeaderValue::from_static(USER_AGENT));
     headers
         .entry(header::AUTHORIZATION)
-        .or_insert_with(|| authorization.clone());
-    *req.timeout_mut().get_or_insert(timeout)
+        .or_insert_with(|| settings.authorization.clone());
+    if settings.timeout_per_request && req.timeout().is_none() {
+        *req.timeout_mut() = Some(settings.timeout);
+    }
+}
+
+/// The timeout `req` will run under, for naming it in an error.
+pub(crate) fn timeout_in_force(req: &Request, settings: &StackSettings) -> Duration {
+    req.timeout().copied().unwrap_or(settings.timeout)
 }
 
 /// `Bearer {api_key}`, marked sensitive so that no `Debug` output shows it.

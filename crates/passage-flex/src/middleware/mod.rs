@@ -1,8 +1,10 @@
 //! The HTTP stack under the generated crate, as one reqwest-middleware layer so that a request
 //! pays for one boxed future rather than one per concern:
 //!
-//! 1. [`defaults`]: `Passage-Version`, `User-Agent`, the API key and the request timeout;
-//! 2. [`retry`]: repeats idempotent requests that failed transiently;
+//! 1. [`retry`]: repeats idempotent requests that failed transiently, each attempt a copy of the
+//!    request as the generated code built it;
+//! 2. [`defaults`]: each attempt gets `Passage-Version`, `User-Agent`, the API key and the
+//!    request timeout;
 //! 3. [`body_limit`]: reads each response body whole, up to the cap, inside each attempt so that
 //!    a connection dropped mid-body is retried like one dropped before the headers;
 //! 4. [`defaults`] again: a timeout becomes an error that names the limit it exceeded.
@@ -11,6 +13,8 @@ pub(crate) mod body_limit;
 pub(crate) mod defaults;
 pub(crate) mod retry;
 
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use http::Extensions;
 use reqwest::{Request, Response};
 use reqwest_middleware::{Middleware, Next};
@@ -20,7 +24,11 @@ use std::time::Duration;
 pub(crate) struct StackSettings {
     /// The `Authorization` header, built once.
     pub(crate) authorization: http::HeaderValue,
+    /// The request timeout, named in timeout errors.
     pub(crate) timeout: Duration,
+    /// Whether the stack puts `timeout` on each request: only for a `reqwest::Client` the user
+    /// supplied. The SDK's own client has it built in, which spares each request an allocation.
+    pub(crate) timeout_per_request: bool,
     /// `None` when the user supplied the `reqwest::Client`, whose own setting we cannot read.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
@@ -45,23 +53,24 @@ pub(crate) fn stack(
         .build()
 }
 
-#[async_trait::async_trait]
+// Written out rather than with `#[async_trait]`, whose boxed future would hold the request
+// twice (once captured, once inside the retry's future); this boxes the retry's future alone.
 impl Middleware for Stack {
-    async fn handle(
-        &self,
-        mut req: Request,
-        extensions: &mut Extensions,
-        next: Next<'_>,
-    ) -> reqwest_middleware::Result<Response> {
-        let timeout = defaults::prepare(
-            &mut req,
-            self.settings.timeout,
-            &self.settings.authorization,
-        );
-        let outcome = self
-            .retry
-            .send(req, extensions, next, self.settings.max_response_bytes)
-            .await;
-        defaults::name_timeout(outcome, timeout, self.settings.connect_timeout)
+    fn handle<'life0, 'life1, 'life2, 'async_trait>(
+        &'life0 self,
+        req: Request,
+        extensions: &'life1 mut Extensions,
+        next: Next<'life2>,
+    ) -> BoxFuture<'async_trait, reqwest_middleware::Result<Response>>
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        'life2: 'async_trait,
+        Self: 'async_trait,
+    {
+        let timeout = defaults::timeout_in_force(&req, &self.settings);
+        let connect_timeout = self.settings.connect_timeout;
+        let sent = self.retry.send(req, extensions, next, &self.settings);
+        Box::pin(sent.map(move |outcome| defaults::name_timeout(outcome, timeout, connect_timeout)))
     }
 }

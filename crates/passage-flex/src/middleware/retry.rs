@@ -1,7 +1,8 @@
 //! Repeating a request that failed in a way worth repeating, only where repeating is safe.
 
-use super::body_limit;
+use super::{StackSettings, body_limit, defaults};
 use crate::error_map::caused_by_tls;
+use futures::future::BoxFuture;
 use http::{Extensions, Method, StatusCode};
 use reqwest::{Request, Response};
 use reqwest_middleware::Next;
@@ -122,6 +123,7 @@ impl RetryConfig {
 /// which keeps the backoff policy's own bounds assertion from ever firing.
 pub(crate) struct Retry {
     backoff: Option<ExponentialBackoff>,
+    max_attempts: u32,
     max_retry_after: Duration,
 }
 
@@ -136,36 +138,43 @@ impl Retry {
         });
         Retry {
             backoff,
+            max_attempts: config.max_attempts,
             max_retry_after: config.max_retry_after,
         }
     }
 }
 
 impl Retry {
-    /// Sends `req` down the stack, each attempt reading the body with the cap, and repeats it
-    /// while that is safe and worth it.
+    /// Sends `req` down the stack, each attempt prepared with the SDK's headers and reading the
+    /// body with the cap, and repeats it while that is safe and worth it.
     pub(crate) async fn send(
         &self,
-        req: Request,
+        mut req: Request,
         extensions: &mut Extensions,
         next: Next<'_>,
-        max_bytes: usize,
+        settings: &StackSettings,
     ) -> reqwest_middleware::Result<Response> {
         let policy = self.backoff.filter(|_| is_idempotent(req.method()));
+        let max_bytes = settings.max_response_bytes;
         let started = SystemTime::now();
         let mut attempt: u32 = 1;
         loop {
-            // Bodies here are always buffered JSON, so a clone exists; without one the request
-            // is simply sent once.
-            let (this_try, policy) = match (policy, req.try_clone()) {
-                (Some(policy), Some(copy)) => (copy, policy),
-                _ => {
-                    let result = send_once(req, extensions, next, max_bytes).await;
-                    record_attempt(attempt, &result);
-                    return result;
-                }
+            // While another attempt may follow, a copy is sent and the original kept as the
+            // generated code built it: a GET has no headers yet, so copying it is cheap. Bodies
+            // here are always buffered JSON, so a copy exists; without one the request is
+            // simply sent once.
+            let copy = policy
+                .filter(|_| attempt < self.max_attempts)
+                .and_then(|policy| Some((policy, copy_to_send(&req)?)));
+            let Some((policy, mut this_try)) = copy else {
+                defaults::prepare(&mut req, settings);
+                let result = attempt_with_body(next.run(req, extensions), max_bytes).await;
+                record_attempt(attempt, &result);
+                return result;
             };
-            let result = send_once(this_try, extensions, next.clone(), max_bytes).await;
+            defaults::prepare(&mut this_try, settings);
+            let sent = next.clone().run(this_try, extensions);
+            let result = attempt_with_body(sent, max_bytes).await;
             record_attempt(attempt, &result);
             let Some(reason) = transient_failure(&result) else {
                 return result;
@@ -195,15 +204,29 @@ impl Retry {
     }
 }
 
-/// One attempt: the request, then its body read under the cap.
-async fn send_once(
-    req: Request,
-    extensions: &mut Extensions,
-    next: Next<'_>,
+/// A copy of `req` to send while the original is kept for another attempt. A request without
+/// a body is copied field by field: reqwest's `try_clone` also allocates its per-request settings
+/// twice over, which costs more than the rest of the copy. Its one such setting, the timeout, is
+/// carried over.
+fn copy_to_send(req: &Request) -> Option<Request> {
+    if req.body().is_some() {
+        return req.try_clone();
+    }
+    let mut copy = Request::new(req.method().clone(), req.url().clone());
+    *copy.headers_mut() = req.headers().clone();
+    *copy.version_mut() = req.version();
+    if let Some(timeout) = req.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
+}
+
+/// One attempt: the request sent, then its body read under the cap.
+async fn attempt_with_body(
+    sent: BoxFuture<'_, reqwest_middleware::Result<Response>>,
     max_bytes: usize,
 ) -> reqwest_middleware::Result<Response> {
-    let response = next.run(req, extensions).await?;
-    body_limit::read_capped(response, max_bytes).await
+    body_limit::read_capped(sent.await?, max_bytes).await
 }
 
 /// Safe to send twice. Every `PATCH` of the Passage API sets an absolute state (the metadata,
@@ -301,6 +324,33 @@ mod tests {
         );
         assert_eq!(wait("soon"), None);
         assert_eq!(wait("-1"), None);
+    }
+
+    #[test]
+    fn a_copy_to_send_keeps_everything_sent() {
+        let url = url::Url::parse("https://api.passage.id/v1/apps/a/users/u").expect("a URL");
+        let mut bodyless = Request::new(Method::DELETE, url.clone());
+        bodyless
+            .headers_mut()
+            .insert("authorization", "Bearer k".parse().expect("a value"));
+        *bodyless.version_mut() = http::Version::HTTP_2;
+        let mut with_body = Request::new(Method::PATCH, url);
+        *with_body.body_mut() = Some(reqwest::Body::from("{}"));
+        for timeout in [None, Some(Duration::from_secs(7))] {
+            for original in [&mut bodyless, &mut with_body] {
+                *original.timeout_mut() = timeout;
+                let copy = copy_to_send(original).expect("buffered requests are copied");
+                assert_eq!(copy.method(), original.method());
+                assert_eq!(copy.url(), original.url());
+                assert_eq!(copy.headers(), original.headers());
+                assert_eq!(copy.version(), original.version());
+                assert_eq!(copy.timeout(), original.timeout());
+                assert_eq!(
+                    copy.body().and_then(reqwest::Body::as_bytes),
+                    original.body().and_then(reqwest::Body::as_bytes)
+                );
+            }
+        }
     }
 
     #[test]
