@@ -157,10 +157,14 @@ impl From<&str> for ContentType {
 /// The body as text: checked as UTF-8 once, decoded lossily only if it is not UTF-8.
 ///
 /// Added by `cargo xtask codegen`; the generated code used `Response::text`, which always runs
-/// the lossy decoder and copies.
-async fn body_text(resp: reqwest::Response) -> Result<String, reqwest::Error> {
-    let bytes = resp.bytes().await?;
-    Ok(match String::from_utf8(Vec::from(bytes)) {
+/// the lossy decoder and copies. Read chunk by chunk rather than with `Response::bytes`, whose
+/// collecting buffers cost more than the one copy made here.
+async fn body_text(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(invalid) => String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
     })
