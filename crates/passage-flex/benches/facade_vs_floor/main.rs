@@ -1,4 +1,4 @@
-//! `cargo bench -p passage-flex-tests --bench facade_vs_floor`: the facade against the floor (a
+//! `cargo bench -p passage-flex --bench facade_vs_floor`: the facade against the floor (a
 //! minimal reqwest + serde_json client making the same HTTP calls), on the same local server.
 //!
 //! Prints, for each operation at concurrency 1 and 32: round trips per operation, operations per
