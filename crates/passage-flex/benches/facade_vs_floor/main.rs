@@ -6,8 +6,12 @@
 //! the SDK and two floors (decoding everything the SDK returns, or only what is checked); then
 //! the latency of `get_devices` with a 20 ms server delay, cold (cache off: lookup + call) and
 //! warm (one call). Numbers, not pass/fail: read them, and keep `RESULTS.md` up to date.
+//!
+//! `-- --instructions` counts instructions per call under callgrind instead (see
+//! `instructions.rs`): slower, but the same from run to run.
 
 mod floor;
+mod instructions;
 mod measure;
 mod server;
 mod workload;
@@ -29,7 +33,13 @@ const DELAY: Duration = Duration::from_millis(20);
 const LATENCY_CALLS: usize = 40;
 
 fn main() {
-    if server::serve_if_asked() {
+    if server::serve_if_asked() || instructions::count_if_asked() {
+        return;
+    }
+    // `-- --instructions`: instructions per call under callgrind instead of CPU time.
+    if std::env::args().any(|arg| arg == "--instructions") {
+        print_machine();
+        instructions::report(chosen_ops());
         return;
     }
     // One thread for the clients: their CPU time is then the work of the calls, without the
@@ -46,19 +56,7 @@ async fn run() {
     let server = Server::spawn(Duration::ZERO);
     let facade = facade_for(&server, CacheConfig::new());
     let users = register_users(&server, &facade, USERS).await;
-    let floor = |decode| {
-        Client::Floor(Floor::new(
-            &server.base_url,
-            &server.app_id,
-            &server.api_key,
-            decode,
-        ))
-    };
-    let clients = [
-        Client::Facade(facade.clone()),
-        floor(Decode::Complete),
-        floor(Decode::Minimal),
-    ];
+    let clients = clients_for(&server, &facade);
 
     println!("## Throughput and CPU, local server, no added latency\n");
     println!(
@@ -66,15 +64,8 @@ async fn run() {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let (mut worst_complete, mut worst_minimal): (f64, f64) = (0.0, 0.0);
-    // `cargo bench --bench facade_vs_floor -- get_user` measures only matching operations.
-    let only: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|arg| !arg.starts_with("--"))
-        .collect();
-    let chosen = workload::ALL
-        .into_iter()
-        .filter(|op| only.is_empty() || only.iter().any(|name| op.name().contains(name.as_str())));
-    for op in chosen {
+    let only_latency = filters().iter().any(|name| name == "latency");
+    for op in chosen_ops() {
         for concurrency in CONCURRENCY {
             let total = if concurrency == 1 { 1_000 } else { 2_000 };
             // Rounds rotate the clients' order; each client's median round is reported, which
@@ -105,9 +96,43 @@ async fn run() {
     );
     drop(server);
 
-    if only.is_empty() || only.iter().any(|name| name == "latency") {
+    if filters().is_empty() || only_latency {
         latency_with_delay().await;
     }
+}
+
+/// The arguments that are not flags: `cargo bench --bench facade_vs_floor -- get_user` measures
+/// only the operations whose name contains one of them.
+fn filters() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect()
+}
+
+fn chosen_ops() -> Vec<Op> {
+    let only = filters();
+    workload::ALL
+        .into_iter()
+        .filter(|op| only.is_empty() || only.iter().any(|name| op.name().contains(name.as_str())))
+        .collect()
+}
+
+/// The SDK and the two floors, in the order the tables show them.
+fn clients_for(server: &Server, facade: &PassageFlex) -> [Client; 3] {
+    let floor = |decode| {
+        Client::Floor(Floor::new(
+            &server.base_url,
+            &server.app_id,
+            &server.api_key,
+            decode,
+        ))
+    };
+    [
+        Client::Facade(facade.clone()),
+        floor(Decode::Complete),
+        floor(Decode::Minimal),
+    ]
 }
 
 fn facade_for(server: &Server, cache: CacheConfig) -> PassageFlex {
