@@ -132,7 +132,6 @@ impl PassageFlexBuilder {
         let settings = StackSettings {
             authorization,
             timeout: self.timeout,
-            timeout_per_request: self.http_client.is_some(),
             connect_timeout: self.http_client.is_none().then_some(self.connect_timeout),
             max_response_bytes: self.max_response_bytes,
         };

@@ -28,7 +28,7 @@ pub(crate) fn prepare(req: &mut Request, settings: &StackSettings) {
     headers
         .entry(header::AUTHORIZATION)
         .or_insert_with(|| settings.authorization.clone());
-    if settings.timeout_per_request && req.timeout().is_none() {
+    if settings.timeout_per_request() && req.timeout().is_none() {
         *req.timeout_mut() = Some(settings.timeout);
     }
 }

@@ -26,12 +26,18 @@ pub(crate) struct StackSettings {
     pub(crate) authorization: http::HeaderValue,
     /// The request timeout, named in timeout errors.
     pub(crate) timeout: Duration,
-    /// Whether the stack puts `timeout` on each request: only for a `reqwest::Client` the user
-    /// supplied. The SDK's own client has it built in, which spares each request an allocation.
-    pub(crate) timeout_per_request: bool,
-    /// `None` when the user supplied the `reqwest::Client`, whose own setting we cannot read.
+    /// The SDK's own client's connect timeout; `None` when the user supplied the
+    /// `reqwest::Client`, whose settings we can neither read nor change.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
+}
+
+impl StackSettings {
+    /// Whether the stack puts `timeout` on each request: only for a client the user supplied.
+    /// The SDK's own client has it built in, which spares each request an allocation.
+    pub(crate) fn timeout_per_request(&self) -> bool {
+        self.connect_timeout.is_none()
+    }
 }
 
 struct Stack {
