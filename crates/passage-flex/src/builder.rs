@@ -139,7 +139,6 @@ impl PassageFlexBuilder {
             Some(client) => client,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
                 .build()
                 .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
         };

@@ -2,9 +2,11 @@
 //! timeouts are reported.
 
 use super::StackSettings;
+use futures::FutureExt;
 use reqwest::Request;
 use reqwest::header::{self, HeaderName, HeaderValue};
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 /// The SDK's name and version, as the official SDKs send them in `Passage-Version`.
@@ -12,10 +14,10 @@ pub(crate) const PASSAGE_VERSION: &str = concat!("passage-flex-rust ", env!("CAR
 /// The `User-Agent` of every request.
 pub(crate) const USER_AGENT: &str = concat!("passage-flex-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Adds `Passage-Version`, `User-Agent`, the API key and, where the client lacks it, the
-/// timeout. Done per request rather than on the client so that all of it also holds for a
-/// `reqwest::Client` the user supplies; the header values are built once, so each request only
-/// shares them. A header or timeout the request already has is left as it is.
+/// Adds `Passage-Version`, `User-Agent` and the API key. Done per request rather than on the
+/// client so that all of it also holds for a `reqwest::Client` the user supplies; the header
+/// values are built once, so each request only shares them. A header the request already has is
+/// left as it is.
 pub(crate) fn prepare(req: &mut Request, settings: &StackSettings) {
     let headers = req.headers_mut();
     headers.insert(
@@ -28,14 +30,25 @@ pub(crate) fn prepare(req: &mut Request, settings: &StackSettings) {
     headers
         .entry(header::AUTHORIZATION)
         .or_insert_with(|| settings.authorization.clone());
-    if settings.timeout_per_request() && req.timeout().is_none() {
-        *req.timeout_mut() = Some(settings.timeout);
-    }
 }
 
-/// The timeout `req` will run under, for naming it in an error.
-pub(crate) fn timeout_in_force(req: &Request, settings: &StackSettings) -> Duration {
-    req.timeout().copied().unwrap_or(settings.timeout)
+/// Runs one attempt, `attempt` (the request and the reading of its body), under the request
+/// timeout. The stack keeps this timer itself rather than setting reqwest's, so that one
+/// mechanism bounds the answer and the body whoever built the `reqwest::Client`: before, the
+/// SDK's own client had the timeout built in and a supplied one got it on each request.
+pub(crate) fn within_timeout<T>(
+    timeout: Duration,
+    attempt: impl Future<Output = reqwest_middleware::Result<T>>,
+) -> impl Future<Output = reqwest_middleware::Result<T>> {
+    tokio::time::timeout(timeout, attempt).map(move |outcome| {
+        outcome.unwrap_or_else(|_elapsed| {
+            Err(reqwest_middleware::Error::middleware(TimedOut {
+                what: "the request",
+                limit: Some(timeout),
+                source: None,
+            }))
+        })
+    })
 }
 
 /// `Bearer {api_key}`, marked sensitive so that no `Debug` output shows it.
@@ -45,10 +58,10 @@ pub(crate) fn authorization(api_key: &str) -> Option<HeaderValue> {
     Some(value)
 }
 
-/// Turns reqwest's bare timeout error into one that names the limit exceeded.
+/// Turns a timeout reported by reqwest (connecting, or a limit of a client the user supplied)
+/// into one that names the limit exceeded, where the SDK knows it.
 pub(crate) fn name_timeout<T>(
     outcome: reqwest_middleware::Result<T>,
-    timeout: Duration,
     connect_timeout: Option<Duration>,
 ) -> reqwest_middleware::Result<T> {
     match outcome {
@@ -56,12 +69,12 @@ pub(crate) fn name_timeout<T>(
             let (what, limit) = if err.is_connect() {
                 ("connecting", connect_timeout)
             } else {
-                ("the request", Some(timeout))
+                ("the request", None)
             };
             Err(reqwest_middleware::Error::middleware(TimedOut {
                 what,
                 limit,
-                source: err,
+                source: Some(err),
             }))
         }
         other => other,
@@ -74,7 +87,7 @@ pub(crate) struct TimedOut {
     what: &'static str,
     limit: Option<Duration>,
     #[source]
-    source: reqwest::Error,
+    source: Option<reqwest::Error>,
 }
 
 impl fmt::Display for TimedOut {

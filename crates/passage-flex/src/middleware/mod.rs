@@ -3,11 +3,13 @@
 //!
 //! 1. [`retry`]: repeats idempotent requests that failed transiently, each attempt a copy of the
 //!    request as the generated code built it;
-//! 2. [`defaults`]: each attempt gets `Passage-Version`, `User-Agent`, the API key and the
-//!    request timeout;
+//! 2. [`defaults`]: each attempt gets `Passage-Version`, `User-Agent` and the API key, and runs
+//!    under the request timeout;
 //! 3. [`body_limit`]: reads each response body whole, up to the cap, inside each attempt so that
-//!    a connection dropped mid-body is retried like one dropped before the headers;
-//! 4. [`defaults`] again: a timeout becomes an error that names the limit it exceeded.
+//!    a connection dropped mid-body is retried like one dropped before the headers, and a body
+//!    that stalls is bounded by the same timeout;
+//! 4. [`defaults`] again: a timeout reqwest reports becomes an error that names the limit
+//!    exceeded.
 
 pub(crate) mod body_limit;
 pub(crate) mod defaults;
@@ -24,20 +26,12 @@ use std::time::Duration;
 pub(crate) struct StackSettings {
     /// The `Authorization` header, built once.
     pub(crate) authorization: http::HeaderValue,
-    /// The request timeout, named in timeout errors.
+    /// The most one attempt may take, the body included.
     pub(crate) timeout: Duration,
     /// The SDK's own client's connect timeout; `None` when the user supplied the
     /// `reqwest::Client`, whose settings we can neither read nor change.
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
-}
-
-impl StackSettings {
-    /// Whether the stack puts `timeout` on each request: only for a client the user supplied.
-    /// The SDK's own client has it built in, which spares each request an allocation.
-    pub(crate) fn timeout_per_request(&self) -> bool {
-        self.connect_timeout.is_none()
-    }
 }
 
 struct Stack {
@@ -74,9 +68,8 @@ impl Middleware for Stack {
         'life2: 'async_trait,
         Self: 'async_trait,
     {
-        let timeout = defaults::timeout_in_force(&req, &self.settings);
         let connect_timeout = self.settings.connect_timeout;
         let sent = self.retry.send(req, extensions, next, &self.settings);
-        Box::pin(sent.map(move |outcome| defaults::name_timeout(outcome, timeout, connect_timeout)))
+        Box::pin(sent.map(move |outcome| defaults::name_timeout(outcome, connect_timeout)))
     }
 }

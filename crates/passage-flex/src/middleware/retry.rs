@@ -2,12 +2,14 @@
 
 use super::{StackSettings, body_limit, defaults};
 use crate::error_map::caused_by_tls;
+use futures::TryFutureExt;
 use futures::future::BoxFuture;
 use http::{Extensions, Method, StatusCode};
 use reqwest::{Request, Response};
 use reqwest_middleware::Next;
 use retry_policies::policies::ExponentialBackoff;
 use retry_policies::{Jitter, RetryDecision, RetryPolicy};
+use std::future::Future;
 use std::time::{Duration, SystemTime};
 
 /// How often the SDK tries a request, unless [`RetryConfig::max_attempts`] says otherwise.
@@ -147,67 +149,74 @@ impl Retry {
 impl Retry {
     /// Sends `req` down the stack, each attempt prepared with the SDK's headers and reading the
     /// body with the cap, and repeats it while that is safe and worth it.
-    pub(crate) async fn send(
-        &self,
+    // Not an `async fn`: its future would hold the arguments (the request among them) twice
+    // over, and this future is boxed, so every byte of it is copied per request (1,936 bytes
+    // against 1,480 as written).
+    #[allow(clippy::manual_async_fn)]
+    pub(crate) fn send<'a>(
+        &'a self,
         mut req: Request,
-        extensions: &mut Extensions,
-        next: Next<'_>,
-        settings: &StackSettings,
-    ) -> reqwest_middleware::Result<Response> {
-        let policy = self.backoff.filter(|_| is_idempotent(req.method()));
-        let max_bytes = settings.max_response_bytes;
-        let started = SystemTime::now();
-        let mut attempt: u32 = 1;
-        loop {
-            // While another attempt may follow, a copy is sent and the original kept as the
-            // generated code built it: a GET has no headers yet, so copying it is cheap. Bodies
-            // here are always buffered JSON, so a copy exists; without one the request is
-            // simply sent once.
-            let copy = policy
-                .filter(|_| attempt < self.max_attempts)
-                .and_then(|policy| Some((policy, copy_to_send(&req)?)));
-            let Some((policy, mut this_try)) = copy else {
-                defaults::prepare(&mut req, settings);
-                let result = attempt_with_body(next.run(req, extensions), max_bytes).await;
+        extensions: &'a mut Extensions,
+        next: Next<'a>,
+        settings: &'a StackSettings,
+    ) -> impl Future<Output = reqwest_middleware::Result<Response>> + Send + 'a {
+        async move {
+            let policy = self.backoff.filter(|_| is_idempotent(req.method()));
+            let started = SystemTime::now();
+            let mut attempt: u32 = 1;
+            loop {
+                // While another attempt may follow, a copy is sent and the original kept as the
+                // generated code built it: a GET has no headers yet, so copying it is cheap.
+                // Bodies here are always buffered JSON, so a copy exists; without one the
+                // request is simply sent once. One call site for the attempt keeps one attempt
+                // future in this one's state.
+                let repeatable = policy.filter(|_| attempt < self.max_attempts);
+                let (mut this_try, kept) = match repeatable.and_then(|_| copy_to_send(&req)) {
+                    Some(copy) => (copy, Some(req)),
+                    None => (req, None),
+                };
+                defaults::prepare(&mut this_try, settings);
+                let sent = next.clone().run(this_try, &mut *extensions);
+                let result = attempt_with_body(sent, settings).await;
                 record_attempt(attempt, &result);
-                return result;
-            };
-            defaults::prepare(&mut this_try, settings);
-            let sent = next.clone().run(this_try, extensions);
-            let result = attempt_with_body(sent, max_bytes).await;
-            record_attempt(attempt, &result);
-            let Some(reason) = transient_failure(&result) else {
-                return result;
-            };
-            let RetryDecision::Retry { execute_after } = policy.should_retry(started, attempt - 1)
-            else {
-                return result;
-            };
-            let backoff = execute_after
-                .duration_since(SystemTime::now())
-                .unwrap_or_default();
-            let delay = match result.as_ref().ok().and_then(retry_after) {
-                Some(asked) if asked > self.max_retry_after => return result,
-                Some(asked) => asked.max(backoff),
-                None => backoff,
-            };
-            tracing::debug!(
-                attempt,
-                reason,
-                delay_ms = delay.as_millis() as u64,
-                "passage_flex: retrying"
-            );
-            drop(result);
-            tokio::time::sleep(delay).await;
-            attempt += 1;
+                let (Some(policy), Some(original)) = (repeatable, kept) else {
+                    return result;
+                };
+                req = original;
+                let Some(reason) = transient_failure(&result) else {
+                    return result;
+                };
+                let RetryDecision::Retry { execute_after } =
+                    policy.should_retry(started, attempt - 1)
+                else {
+                    return result;
+                };
+                let backoff = execute_after
+                    .duration_since(SystemTime::now())
+                    .unwrap_or_default();
+                let delay = match result.as_ref().ok().and_then(retry_after) {
+                    Some(asked) if asked > self.max_retry_after => return result,
+                    Some(asked) => asked.max(backoff),
+                    None => backoff,
+                };
+                tracing::debug!(
+                    attempt,
+                    reason,
+                    delay_ms = delay.as_millis() as u64,
+                    "passage_flex: retrying"
+                );
+                drop(result);
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
         }
     }
 }
 
 /// A copy of `req` to send while the original is kept for another attempt. A request without
 /// a body is copied field by field: reqwest's `try_clone` also allocates its per-request settings
-/// twice over, which costs more than the rest of the copy. Its one such setting, the timeout, is
-/// carried over.
+/// twice over, which costs more than the rest of the copy. Its one such setting, a timeout a
+/// caller of the low-level crate put on the request, is carried over.
 fn copy_to_send(req: &Request) -> Option<Request> {
     if req.body().is_some() {
         return req.try_clone();
@@ -221,12 +230,14 @@ fn copy_to_send(req: &Request) -> Option<Request> {
     Some(copy)
 }
 
-/// One attempt: the request sent, then its body read under the cap.
-async fn attempt_with_body(
-    sent: BoxFuture<'_, reqwest_middleware::Result<Response>>,
-    max_bytes: usize,
-) -> reqwest_middleware::Result<Response> {
-    body_limit::read_capped(sent.await?, max_bytes).await
+/// One attempt: the request sent, then its body read under the cap, all within the timeout.
+fn attempt_with_body<'a>(
+    sent: BoxFuture<'a, reqwest_middleware::Result<Response>>,
+    settings: &StackSettings,
+) -> impl Future<Output = reqwest_middleware::Result<Response>> + Send + 'a {
+    let max_bytes = settings.max_response_bytes;
+    let read = sent.and_then(move |response| body_limit::read_capped(response, max_bytes));
+    defaults::within_timeout(settings.timeout, read)
 }
 
 /// Safe to send twice. Every `PATCH` of the Passage API sets an absolute state (the metadata,
