@@ -106,8 +106,26 @@ async fn a_retry_after_beyond_the_limit_returns_the_429_at_once() {
     let err = client(&server).get_app().await.unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(err.code(), Some("rate_limited"));
+    // The wait the server asked for reaches the caller, who may schedule the call for later.
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert!(err.to_string().contains("(retry after 3600s)"), "{err}");
     assert_eq!(server.hits(), 1);
     assert!(started.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn a_503_on_verify_nonce_hands_its_retry_after_to_the_caller() {
+    // Not repeatable, so the SDK does not wait: the caller decides whether to ask again.
+    let unavailable_for_a_while = unavailable().header("retry-after", "7");
+    let server = ScriptedServer::start(vec![unavailable_for_a_while]).await;
+    let err = client(&server).verify_nonce("nonce-1").await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    assert_eq!(server.hits(), 1);
+    // An error answer without the header has none.
+    let server = ScriptedServer::start(vec![unavailable()]).await;
+    let err = client(&server).verify_nonce("nonce-1").await.unwrap_err();
+    assert_eq!((err.status(), err.retry_after()), (Some(503), None));
 }
 
 #[tokio::test]

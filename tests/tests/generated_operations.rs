@@ -251,7 +251,7 @@ async fn list_paginated_users_sends_timestamp_filters_as_rfc3339() {
 }
 
 #[tokio::test]
-async fn error_responses_keep_status_and_body() {
+async fn error_responses_keep_status_body_and_headers() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -259,6 +259,7 @@ async fn error_responses_keep_status_and_body() {
                 .path(format!("/v1/apps/{APP_ID}/users/missing"));
             then.status(404)
                 .header("content-type", "application/json")
+                .header("retry-after", "5")
                 .json_body(json!({"code": "user_not_found", "error": "User not found."}));
         })
         .await;
@@ -270,6 +271,10 @@ async fn error_responses_keep_status_and_body() {
         panic!("expected a response error, got {err:?}");
     };
     assert_eq!(content.status.as_u16(), 404);
+    assert_eq!(
+        content.headers.get("retry-after").map(|v| v.as_bytes()),
+        Some(&b"5"[..])
+    );
     let body: models::ApiError = serde_json::from_str(&content.content).expect("error body");
     assert_eq!(body.code, models::ErrorCode::UserNotFound);
     assert_eq!(body.error, "User not found.");

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Everything that can go wrong in a call to Passage.
 ///
@@ -102,6 +103,12 @@ impl Error {
         }
     }
 
+    /// How long the server asked to wait before trying again (`Retry-After`), if the error
+    /// response said; see [`ApiError::retry_after`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api_error()?.retry_after
+    }
+
     /// The API's error code (`"user_not_found"`...), if the response carried one.
     pub fn code(&self) -> Option<&str> {
         self.api_error()?.code.as_ref().map(ErrorCode::as_str)
@@ -135,6 +142,13 @@ pub struct ApiError {
     pub code: Option<ErrorCode>,
     /// The body's `error` message, or the start of a body that was not a Passage error.
     pub message: String,
+    /// How long the server asked to wait before trying again: its `Retry-After` header (delay
+    /// seconds or an HTTP date; zero for a date already past), usually on a `429` or `503`.
+    /// The SDK honours it between its own attempts; it reaches the caller when the SDK stopped
+    /// trying: the attempts ran out, the request is not repeatable (`verify_nonce`, the
+    /// transaction creates), or the wait asked for exceeds
+    /// [`RetryConfig::max_retry_after`](crate::RetryConfig::max_retry_after).
+    pub retry_after: Option<Duration>,
 }
 
 impl fmt::Display for ApiError {
@@ -145,6 +159,9 @@ impl fmt::Display for ApiError {
         }
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;
+        }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {}s)", wait.as_secs())?;
         }
         Ok(())
     }

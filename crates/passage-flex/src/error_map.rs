@@ -3,15 +3,23 @@
 use crate::error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
 use crate::middleware::body_limit::BodyTooLarge;
 use crate::middleware::defaults::TimedOut;
+use crate::middleware::retry;
 use passage_flex_openapi::apis;
 use serde::Deserialize;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Maps a failed generated call of `operation`.
 pub(crate) fn from_generated<T>(operation: &'static str, err: apis::Error<T>) -> Error {
     match err {
         apis::Error::ResponseError(response) => {
-            from_error_response(operation, response.status.as_u16(), &response.content)
+            let retry_after = retry::retry_after(&response.headers);
+            from_error_response(
+                operation,
+                response.status.as_u16(),
+                &response.content,
+                retry_after,
+            )
         }
         apis::Error::UndecodableResponse(response) => Error::Decode {
             operation,
@@ -57,7 +65,12 @@ struct ErrorBody {
 }
 
 /// Code first, status second.
-fn from_error_response(operation: &'static str, status: u16, content: &str) -> Error {
+fn from_error_response(
+    operation: &'static str,
+    status: u16,
+    content: &str,
+    retry_after: Option<Duration>,
+) -> Error {
     let body = serde_json::from_str::<ErrorBody>(content).ok();
     let (code, message) = match body {
         Some(body) => (
@@ -71,6 +84,7 @@ fn from_error_response(operation: &'static str, status: u16, content: &str) -> E
         status,
         code,
         message,
+        retry_after,
     };
     match (&api.code, status) {
         (Some(ErrorCode::InvalidRequest), _) => Error::InvalidRequest(api),

@@ -114,6 +114,7 @@ async fn find_user_id(ready: &Ready, external_id: &str) -> Result<String, Error>
             status: 404,
             code: Some(ErrorCode::UserNotFound),
             message: "no user has this external ID".to_string(),
+            retry_after: None,
         })),
     }
 }

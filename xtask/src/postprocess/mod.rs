@@ -6,6 +6,7 @@
 
 mod crate_files;
 mod crate_root;
+mod error_headers;
 mod manifest;
 mod no_panics;
 mod open_enums;
@@ -26,6 +27,7 @@ pub fn apply(generated: Tree, config: &CodegenConfig) -> Result<Tree> {
     path_segments::percent_encode_path_segments(&mut tree)?;
     query_timestamps::send_timestamps_as_rfc3339(&mut tree)?;
     undecodable_responses::keep_status_and_body(&mut tree)?;
+    error_headers::keep_error_headers(&mut tree)?;
     text_bodies::read_bodies_as_utf8(&mut tree)?;
     no_panics::remove_deep_object_helper(&mut tree)?;
     Ok(tree)

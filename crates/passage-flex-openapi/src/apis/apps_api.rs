@@ -63,12 +63,14 @@ pub async fn get_app(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::AppResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<GetAppError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }

@@ -71,12 +71,14 @@ pub async fn authenticate_verify_nonce(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::AuthenticateVerifyNonceResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<AuthenticateVerifyNonceError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }

@@ -6,6 +6,10 @@ pub struct ResponseContent<T> {
     pub status: reqwest::StatusCode,
     pub content: String,
     pub entity: Option<T>,
+    /// The response's headers, such as `Retry-After`.
+    ///
+    /// Added by `cargo xtask codegen`: the generator's own code drops them.
+    pub headers: reqwest::header::HeaderMap,
 }
 
 /// A success (2xx) response whose body is not the documented JSON.

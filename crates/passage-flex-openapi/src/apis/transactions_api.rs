@@ -84,6 +84,7 @@ pub async fn create_authenticate_transaction(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::CreateTransactionResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<CreateAuthenticateTransactionError> =
             serde_json::from_str(&content).ok();
@@ -91,6 +92,7 @@ pub async fn create_authenticate_transaction(
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -141,12 +143,14 @@ pub async fn create_register_transaction(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::CreateTransactionResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<CreateRegisterTransactionError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }

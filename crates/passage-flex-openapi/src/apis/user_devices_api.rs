@@ -70,12 +70,14 @@ pub async fn delete_user_devices(
     if !status.is_client_error() && !status.is_server_error() {
         Ok(())
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<DeleteUserDevicesError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -123,12 +125,14 @@ pub async fn list_user_devices(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::ListDevicesResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<ListUserDevicesError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }

@@ -120,12 +120,14 @@ pub async fn activate_user(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<ActivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -176,12 +178,14 @@ pub async fn deactivate_user(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<DeactivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -220,12 +224,14 @@ pub async fn delete_user(
     if !status.is_client_error() && !status.is_server_error() {
         Ok(())
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<DeleteUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -273,12 +279,14 @@ pub async fn get_user(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<GetUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -379,12 +387,14 @@ pub async fn list_paginated_users(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::ListPaginatedUsersResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<ListPaginatedUsersError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
@@ -437,12 +447,14 @@ pub async fn update_user(
             ContentType::Unsupported(unknown_type) => return Err(Error::undecodable(status, &content, format!("Received `{unknown_type}` content type response that cannot be converted to `models::UserResponse`"))),
         }
     } else {
+        let headers = resp.headers().clone();
         let content = super::body_text(resp).await?;
         let entity: Option<UpdateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
             content,
             entity,
+            headers,
         }))
     }
 }
