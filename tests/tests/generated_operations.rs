@@ -4,7 +4,7 @@
 use httpmock::prelude::*;
 use passage_flex_openapi::apis::configuration::Configuration;
 use passage_flex_openapi::apis::{
-    self, authenticate_api, transactions_api, user_devices_api, users_api,
+    self, apps_api, authenticate_api, transactions_api, user_devices_api, users_api,
 };
 use passage_flex_openapi::models;
 use serde_json::json;
@@ -248,6 +248,35 @@ async fn list_paginated_users_sends_timestamp_filters_as_rfc3339() {
     // The stub only answers (with a 500) a request whose query matched.
     assert!(result.is_err());
     mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_body_over_max_response_bytes_is_refused() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/v1/apps/{APP_ID}"));
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({ "app": passage_flex_tests::app_json() }));
+        })
+        .await;
+    let limited = Configuration {
+        max_response_bytes: Some(64),
+        ..configuration(&server)
+    };
+    let err = apps_api::get_app(&limited, APP_ID)
+        .await
+        .expect_err("the app is longer than 64 bytes");
+    let apis::Error::ResponseTooLarge(refused) = err else {
+        panic!("expected ResponseTooLarge, got {err:?}");
+    };
+    assert_eq!((refused.status.as_u16(), refused.limit), (200, 64));
+    // The default limit (4 MiB) lets the same answer through.
+    let app = apps_api::get_app(&configuration(&server), APP_ID)
+        .await
+        .expect("the default limit is far above an app");
+    assert_eq!(app.app.id, APP_ID);
 }
 
 #[tokio::test]

@@ -3,9 +3,9 @@
 use crate::cache::CacheConfig;
 use crate::client::{PassageFlex, Ready};
 use crate::error::Error;
-use crate::middleware::defaults;
-use crate::middleware::retry::RetryConfig;
-use crate::middleware::{self, StackSettings};
+use crate::error_map::Timeouts;
+use crate::http_client::{self, HttpSettings};
+use crate::retry::{Retry, RetryConfig};
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::time::Duration;
@@ -127,25 +127,22 @@ impl PassageFlexBuilder {
         if let Some(problem) = self.retry.problem().or(self.user_id_cache.problem()) {
             return Err(invalid(problem));
         }
-        let authorization = defaults::authorization(&self.api_key)
+        let authorization = http_client::authorization(&self.api_key)
             .ok_or_else(|| invalid("the API key cannot be sent in a header"))?;
-        let settings = StackSettings {
+        let timeouts = Timeouts {
+            request: self.timeout,
+            connect: self.http_client.is_none().then_some(self.connect_timeout),
+        };
+        let settings = HttpSettings {
             authorization,
             timeout: self.timeout,
-            connect_timeout: self.http_client.is_none().then_some(self.connect_timeout),
-            max_response_bytes: self.max_response_bytes,
+            connect_timeout: self.connect_timeout,
         };
-        let http = match self.http_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?,
-        };
-        let client = middleware::stack(http, settings, &self.retry);
+        let client = http_client::build(self.http_client, settings)
+            .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?;
         // Every field spelled out: `Configuration::default()` builds a reqwest client of its
         // own, which can panic when no TLS backend initialises. The user agent and the API key
-        // are left to the middleware, which adds values built once instead of per request.
+        // are left to the client, which adds values built once instead of per request.
         let configuration = Configuration {
             base_path,
             user_agent: None,
@@ -154,11 +151,14 @@ impl PassageFlexBuilder {
             oauth_access_token: None,
             bearer_access_token: None,
             api_key: None,
+            max_response_bytes: Some(self.max_response_bytes),
         };
         Ok(PassageFlex::from_ready(Ready {
             app_id: self.app_id,
             configuration,
             user_ids: self.user_id_cache.build(),
+            retry: Retry::new(&self.retry),
+            timeouts,
         }))
     }
 }

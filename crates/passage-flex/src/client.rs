@@ -3,6 +3,8 @@
 use crate::builder::PassageFlexBuilder;
 use crate::cache::UserIdCache;
 use crate::error::Error;
+use crate::error_map::Timeouts;
+use crate::retry::Retry;
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::sync::Arc;
@@ -33,11 +35,14 @@ pub struct PassageFlex {
     state: Result<Arc<Ready>, Arc<str>>,
 }
 
-/// What every operation needs: the app, a configured low-level client, the external-ID cache.
+/// What every operation needs: the app, a configured low-level client, the external-ID cache,
+/// and how to repeat a call and name its timeouts.
 pub(crate) struct Ready {
     pub(crate) app_id: String,
     pub(crate) configuration: Configuration,
     pub(crate) user_ids: Option<UserIdCache>,
+    pub(crate) retry: Retry,
+    pub(crate) timeouts: Timeouts,
 }
 
 impl PassageFlex {
@@ -90,8 +95,9 @@ impl PassageFlex {
     }
 
     /// The ready configuration of the low-level crate ([`crate::openapi`]): base path, API
-    /// key, headers, timeouts, retries, body cap and connection pool already set, for calling
-    /// its functions directly. Pass [`PassageFlex::app_id`] as their `app_id`.
+    /// key, headers, timeouts, body cap and connection pool already set, for calling its
+    /// functions directly. Pass [`PassageFlex::app_id`] as their `app_id`. Retries are not part
+    /// of it: they belong to this client's operations (see [`RetryConfig`](crate::RetryConfig)).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), passage_flex::Error> {

@@ -60,7 +60,8 @@ pub enum Error {
     /// The TLS handshake failed (certificate, protocol).
     #[error("TLS failure talking to Passage: {0}")]
     Tls(#[source] Transport),
-    /// Another transport failure (the connection dropped mid-body, a middleware failed...).
+    /// Another transport failure (the connection dropped mid-body, a middleware of a supplied
+    /// client failed...).
     #[error("transport failure talking to Passage: {0}")]
     Transport(#[source] Transport),
     /// A response body longer than

@@ -1,54 +1,56 @@
 //! Turning the generated crate's errors into [`Error`]: the only place that reads HTTP errors.
 
 use crate::error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
-use crate::middleware::body_limit::BodyTooLarge;
-use crate::middleware::defaults::TimedOut;
-use crate::middleware::retry;
 use passage_flex_openapi::apis;
+use reqwest::header::HeaderMap;
 use serde::Deserialize;
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The timeouts in force, to name the one a timed-out request exceeded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    /// The most one attempt may take, the body included.
+    pub(crate) request: Duration,
+    /// The SDK's own client's connect timeout; `None` when the user supplied the
+    /// `reqwest::Client`, whose settings the SDK can neither read nor change.
+    pub(crate) connect: Option<Duration>,
+}
+
 /// Maps a failed generated call of `operation`.
-pub(crate) fn from_generated<T>(operation: &'static str, err: apis::Error<T>) -> Error {
+pub(crate) fn from_generated<T>(
+    operation: &'static str,
+    err: apis::Error<T>,
+    timeouts: &Timeouts,
+) -> Error {
     match err {
-        apis::Error::ResponseError(response) => {
-            let retry_after = retry::retry_after(&response.headers);
-            from_error_response(
-                operation,
-                response.status.as_u16(),
-                &response.content,
-                retry_after,
-            )
-        }
+        apis::Error::ResponseError(response) => from_error_response(
+            operation,
+            response.status.as_u16(),
+            &response.content,
+            retry_after(&response.headers),
+        ),
         apis::Error::UndecodableResponse(response) => Error::Decode {
             operation,
             status: response.status.as_u16(),
             snippet: snippet(&response.content),
             reason: response.reason,
         },
-        apis::Error::Reqwest(err) => from_reqwest(operation, err),
+        apis::Error::ResponseTooLarge(response) => Error::ResponseTooLarge {
+            operation,
+            status: response.status.as_u16(),
+            limit: response.limit,
+        },
+        apis::Error::Reqwest(err) => from_reqwest(operation, err, timeouts),
         apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Reqwest(err)) => {
-            from_reqwest(operation, err)
+            from_reqwest(operation, err, timeouts)
         }
-        // The SDK's own middleware errors: the body cap and timeouts that name their limit.
-        apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Middleware(err)) => {
-            if let Some(BodyTooLarge { status, limit }) = err.downcast_ref::<BodyTooLarge>() {
-                return Error::ResponseTooLarge {
-                    operation,
-                    status: *status,
-                    limit: *limit,
-                };
-            }
-            match err.downcast::<TimedOut>() {
-                Ok(timed_out) => transport(operation, Arc::new(timed_out), Error::Timeout),
-                Err(other) => transport(
-                    operation,
-                    Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(other)),
-                    Error::Transport,
-                ),
-            }
-        }
+        apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Middleware(err)) => transport(
+            operation,
+            Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(err)),
+            Error::Transport,
+        ),
         // Success bodies that fail to decode arrive as UndecodableResponse; these remain for
         // request serialisation and I/O, which the SDK's own types never trigger.
         apis::Error::Serde(err) => transport(operation, Arc::new(err), Error::Transport),
@@ -101,10 +103,21 @@ fn from_error_response(
     }
 }
 
-fn from_reqwest(operation: &'static str, err: reqwest::Error) -> Error {
-    let kind = if err.is_timeout() {
-        Error::Timeout
-    } else if err.is_connect() && caused_by_tls(&err) {
+fn from_reqwest(operation: &'static str, err: reqwest::Error, timeouts: &Timeouts) -> Error {
+    if err.is_timeout() {
+        let (what, limit) = if err.is_connect() {
+            ("connecting", timeouts.connect)
+        } else {
+            ("the request", Some(timeouts.request))
+        };
+        let named = TimedOut {
+            what,
+            limit,
+            source: err,
+        };
+        return transport(operation, Arc::new(named), Error::Timeout);
+    }
+    let kind = if err.is_connect() && caused_by_tls(&err) {
         Error::Tls
     } else if err.is_connect() {
         Error::Connect
@@ -112,6 +125,51 @@ fn from_reqwest(operation: &'static str, err: reqwest::Error) -> Error {
         Error::Transport
     };
     transport(operation, Arc::new(err), kind)
+}
+
+/// Whether a transport failure is a connection reset or closed before the whole answer came:
+/// worth another attempt of a repeatable request.
+pub(crate) fn is_dropped_connection(transport: &Transport) -> bool {
+    transport
+        .source
+        .downcast_ref::<reqwest::Error>()
+        .is_some_and(|err| err.is_request() || err.is_body())
+}
+
+/// A timeout, with the limit it exceeded; [`Error::Timeout`]'s source.
+#[derive(Debug, thiserror::Error)]
+struct TimedOut {
+    what: &'static str,
+    limit: Option<Duration>,
+    #[source]
+    source: reqwest::Error,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.limit {
+            Some(limit) => write!(f, "{} took longer than its {limit:?} limit", self.what),
+            None => write!(f, "{} took longer than the HTTP client allows", self.what),
+        }
+    }
+}
+
+/// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (zero once past).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (date.with_timezone(&chrono::Utc) - chrono::Utc::now())
+            .to_std()
+            .unwrap_or_default(),
+    )
 }
 
 fn transport(
@@ -162,4 +220,35 @@ pub(crate) fn snippet(body: &str) -> String {
         end -= 1;
     }
     body[..end].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let wait = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("retry-after", value.parse().expect("a header value"));
+            retry_after(&headers)
+        };
+        assert_eq!(wait("3"), Some(Duration::from_secs(3)));
+        assert_eq!(wait(" 0 "), Some(Duration::ZERO));
+        let in_a_minute = (chrono::Utc::now() + chrono::Duration::seconds(60))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        let waited = wait(&in_a_minute).expect("an HTTP date is read");
+        assert!(
+            waited > Duration::from_secs(55) && waited <= Duration::from_secs(60),
+            "{waited:?}"
+        );
+        assert_eq!(
+            wait("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(Duration::ZERO),
+            "a date in the past means now"
+        );
+        assert_eq!(wait("soon"), None);
+        assert_eq!(wait("-1"), None);
+    }
 }

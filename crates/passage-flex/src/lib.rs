@@ -77,9 +77,11 @@ mod client;
 mod error;
 mod error_map;
 mod guard;
+mod http_client;
 mod lookup;
-mod middleware;
 mod operations;
+mod retry;
+mod send;
 mod telemetry;
 mod types;
 
@@ -90,7 +92,7 @@ pub use builder::{
 pub use cache::{CacheConfig, DEFAULT_CACHE_ENTRIES, DEFAULT_CACHE_TTL};
 pub use client::PassageFlex;
 pub use error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
-pub use middleware::retry::{DEFAULT_MAX_ATTEMPTS, RetryConfig};
+pub use retry::{DEFAULT_MAX_ATTEMPTS, RetryConfig};
 pub use types::{
     AppInfo, AppType, DeviceIcons, ListUsersOptions, PassageUser, PasskeyDevice, UserStatus,
     UserSummary, WebAuthnType,

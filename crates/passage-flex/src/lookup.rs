@@ -2,7 +2,8 @@
 
 use crate::client::Ready;
 use crate::error::{ApiError, Error, ErrorCode};
-use crate::{PassageFlex, error_map, guard};
+use crate::retry::Repeat;
+use crate::{PassageFlex, guard};
 use passage_flex_openapi::apis::users_api;
 use std::future::Future;
 use std::sync::Arc;
@@ -85,27 +86,29 @@ async fn forget(ready: &Ready, external_id: &str) {
 /// whose `external_id` differs is somebody else: that is "not found", never a user to act on.
 async fn find_user_id(ready: &Ready, external_id: &str) -> Result<String, Error> {
     let operation = "find_user_by_external_id";
-    // Its own span, so that the HTTP stack records this request's status and attempts here
-    // and the operation's span keeps those of the operation's own request.
+    // Its own span, so that this request's status and attempts are recorded here and the
+    // operation's span keeps those of the operation's own request.
     let span = tracing::debug_span!("passage_flex_lookup", status = Empty, attempts = Empty);
-    let page = users_api::list_paginated_users(
-        &ready.configuration,
-        &ready.app_id,
-        None,
-        Some(1),
-        None,
-        None,
-        Some(external_id),
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-    )
-    .instrument(span)
-    .await
-    .map_err(|err| error_map::from_generated(operation, err))?;
+    let page = ready
+        .send(operation, Repeat::Safe, || {
+            users_api::list_paginated_users(
+                &ready.configuration,
+                &ready.app_id,
+                None,
+                Some(1),
+                None,
+                None,
+                Some(external_id),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        })
+        .instrument(span)
+        .await?;
     match page.users.into_iter().next() {
         Some(user) if user.external_id == external_id => Ok(user.id),
         _ => Err(Error::UserNotFound(ApiError {

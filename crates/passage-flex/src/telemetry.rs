@@ -1,7 +1,7 @@
 //! One `tracing` span per operation.
 //!
-//! The span `passage_flex` carries `operation`; the HTTP stack records the last request's
-//! `status` and `attempts` into it, the lookup records `user_id_cache` (`hit` or `miss`) and runs
+//! The span `passage_flex` carries `operation`; the generated code records each response's
+//! `status` into it and the retry loop the `attempts`, the lookup records `user_id_cache` (`hit` or `miss`) and runs
 //! its own request in a child span `passage_flex_lookup`, and
 //! the span ends with a `debug` event holding `duration_ms` and, on failure, the error. Nothing
 //! recorded ever holds the API key (a header) or a nonce (a request body).

@@ -1,4 +1,4 @@
-//! Cargo.toml: workspace metadata, the path-segment encoder's dependency, TLS features.
+//! Cargo.toml: workspace metadata, the dependencies of the post-processing steps, TLS features.
 
 use crate::tree::Tree;
 use anyhow::{Context, Result, bail};
@@ -29,6 +29,12 @@ pub fn adapt(tree: &mut Tree) -> Result<()> {
         .as_table_mut()
         .context("Cargo.toml has no [dependencies]")?;
     deps.insert("percent-encoding", value("2.3"));
+    // span_status.rs records each response's status on the caller's span with this crate.
+    let mut tracing = toml_edit::InlineTable::new();
+    tracing.insert("version", "0.1".into());
+    tracing.insert("default-features", false.into());
+    tracing.insert("features", toml_edit::Array::from_iter(["std"]).into());
+    deps.insert("tracing", value(tracing));
 
     // The facade passes these two straight through; fail if the generator renames them again
     // (reqwest 0.12 called rustls `rustls-tls`).

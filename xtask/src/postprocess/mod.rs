@@ -4,6 +4,7 @@
 //! longer has the shape it expects (for example after a generator upgrade), rather than silently
 //! doing nothing. Steps run in a fixed order; the result is then formatted by rustfmt.
 
+mod body_limit;
 mod crate_files;
 mod crate_root;
 mod error_headers;
@@ -12,6 +13,7 @@ mod no_panics;
 mod open_enums;
 mod path_segments;
 mod query_timestamps;
+mod span_status;
 mod text_bodies;
 mod undecodable_responses;
 
@@ -28,7 +30,9 @@ pub fn apply(generated: Tree, config: &CodegenConfig) -> Result<Tree> {
     query_timestamps::send_timestamps_as_rfc3339(&mut tree)?;
     undecodable_responses::keep_status_and_body(&mut tree)?;
     error_headers::keep_error_headers(&mut tree)?;
+    body_limit::limit_response_bodies(&mut tree)?;
     text_bodies::read_bodies_as_utf8(&mut tree)?;
+    span_status::record_status_on_span(&mut tree)?;
     no_panics::remove_deep_object_helper(&mut tree)?;
     Ok(tree)
 }

@@ -18,7 +18,11 @@ const PATH_SEGMENT_ENCODE: &str =
 ///
 /// Replaced by `cargo xtask codegen`: the generator's form encoding turns a space into `+`.
 pub fn urlencode<T: AsRef<str>>(s: T) -> String {
-    percent_encoding::utf8_percent_encode(s.as_ref(), PATH_SEGMENT).to_string()
+    // Through `Cow`: a segment with nothing to escape (the usual ID) is copied as it is, without
+    // the formatting machinery `to_string` would run.
+    let encoded: std::borrow::Cow<'_, str> =
+        percent_encoding::utf8_percent_encode(s.as_ref(), PATH_SEGMENT).into();
+    encoded.into_owned()
 }
 
 /// Bytes that must be escaped inside one path segment.

@@ -10,6 +10,11 @@
 
 pub use reqwest_middleware::ClientWithMiddleware;
 
+/// [`Configuration::max_response_bytes`] unless set: 4 MiB, far above any answer of this API.
+///
+/// Added by `cargo xtask codegen`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct Configuration {
     pub base_path: String,
@@ -19,6 +24,12 @@ pub struct Configuration {
     pub oauth_access_token: Option<String>,
     pub bearer_access_token: Option<String>,
     pub api_key: Option<ApiKey>,
+    /// The most bytes a response body may have; a longer one is
+    /// [`Error::ResponseTooLarge`](super::Error::ResponseTooLarge), read no further. `None`
+    /// reads any length.
+    ///
+    /// Added by `cargo xtask codegen`.
+    pub max_response_bytes: Option<usize>,
 }
 
 pub type BasicAuth = (String, Option<String>);
@@ -60,7 +71,8 @@ impl std::fmt::Debug for Configuration {
                 "bearer_access_token",
                 &self.bearer_access_token.as_ref().map(|_| "[REDACTED]"),
             )
-            .field("api_key", &self.api_key);
+            .field("api_key", &self.api_key)
+            .field("max_response_bytes", &self.max_response_bytes);
         debug.finish()
     }
 }
@@ -81,6 +93,7 @@ impl Default for Configuration {
             oauth_access_token: None,
             bearer_access_token: None,
             api_key: None,
+            max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),
         }
     }
 }

@@ -47,6 +47,17 @@ impl<T> Error<T> {
     }
 }
 
+/// A response whose body exceeds [`configuration::Configuration::max_response_bytes`].
+///
+/// Added by `cargo xtask codegen`.
+#[derive(Debug, Clone)]
+pub struct ResponseTooLarge {
+    /// The response's status.
+    pub status: reqwest::StatusCode,
+    /// The limit, in bytes.
+    pub limit: usize,
+}
+
 #[derive(Debug)]
 pub enum Error<T> {
     Reqwest(reqwest::Error),
@@ -56,6 +67,7 @@ pub enum Error<T> {
     Io(std::io::Error),
     ResponseError(ResponseContent<T>),
     UndecodableResponse(UndecodableResponse),
+    ResponseTooLarge(ResponseTooLarge),
 }
 
 impl<T> fmt::Display for Error<T> {
@@ -74,6 +86,13 @@ impl<T> fmt::Display for Error<T> {
                 "response",
                 format!("status code {}: {}", e.status, e.reason),
             ),
+            Error::ResponseTooLarge(e) => (
+                "response",
+                format!(
+                    "status code {}: the body exceeds the {}-byte limit",
+                    e.status, e.limit
+                ),
+            ),
         };
         write!(f, "error in {}: {}", module, e)
     }
@@ -89,6 +108,7 @@ impl<T: fmt::Debug> error::Error for Error<T> {
             Error::Io(e) => e,
             Error::ResponseError(_) => return None,
             Error::UndecodableResponse(_) => return None,
+            Error::ResponseTooLarge(_) => return None,
         })
     }
 }
@@ -127,7 +147,11 @@ impl<T> From<std::io::Error> for Error<T> {
 ///
 /// Replaced by `cargo xtask codegen`: the generator's form encoding turns a space into `+`.
 pub fn urlencode<T: AsRef<str>>(s: T) -> String {
-    percent_encoding::utf8_percent_encode(s.as_ref(), PATH_SEGMENT).to_string()
+    // Through `Cow`: a segment with nothing to escape (the usual ID) is copied as it is, without
+    // the formatting machinery `to_string` would run.
+    let encoded: std::borrow::Cow<'_, str> =
+        percent_encoding::utf8_percent_encode(s.as_ref(), PATH_SEGMENT).into();
+    encoded.into_owned()
 }
 
 /// Bytes that must be escaped inside one path segment.
@@ -158,14 +182,32 @@ impl From<&str> for ContentType {
     }
 }
 
-/// The body as text: checked as UTF-8 once, decoded lossily only if it is not UTF-8.
+/// The body as text, refused past `limit` bytes: checked as UTF-8 once, decoded lossily only
+/// if it is not UTF-8.
 ///
 /// Added by `cargo xtask codegen`; the generated code used `Response::text`, which always runs
-/// the lossy decoder and copies. Read chunk by chunk rather than with `Response::bytes`, whose
-/// collecting buffers cost more than the one copy made here.
-async fn body_text(mut resp: reqwest::Response) -> Result<String, reqwest::Error> {
+/// the lossy decoder, copies, and reads any length. Read chunk by chunk rather than with
+/// `Response::bytes`, whose collecting buffers cost more than the one copy made here.
+async fn body_text<T>(
+    mut resp: reqwest::Response,
+    limit: Option<usize>,
+) -> Result<String, Error<T>> {
+    let status = resp.status();
+    let limit = limit.unwrap_or(usize::MAX);
+    let too_large = || Error::ResponseTooLarge(ResponseTooLarge { status, limit });
+    // A declared length over the limit is refused before reading a byte.
+    if resp
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
     let mut bytes = Vec::new();
     while let Some(chunk) = resp.chunk().await? {
+        // `bytes` never exceeds `limit`, so this cannot underflow.
+        if chunk.len() > limit - bytes.len() {
+            return Err(too_large());
+        }
         bytes.extend_from_slice(&chunk);
     }
     Ok(match String::from_utf8(bytes) {

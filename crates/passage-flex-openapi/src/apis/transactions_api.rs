@@ -69,6 +69,7 @@ pub async fn create_authenticate_transaction(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -77,7 +78,7 @@ pub async fn create_authenticate_transaction(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::CreateTransactionResponse`")),
@@ -85,7 +86,7 @@ pub async fn create_authenticate_transaction(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<CreateAuthenticateTransactionError> =
             serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
@@ -128,6 +129,7 @@ pub async fn create_register_transaction(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -136,7 +138,7 @@ pub async fn create_register_transaction(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::CreateTransactionResponse`")),
@@ -144,7 +146,7 @@ pub async fn create_register_transaction(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<CreateRegisterTransactionError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

@@ -66,12 +66,13 @@ pub async fn delete_user_devices(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
 
     if !status.is_client_error() && !status.is_server_error() {
         Ok(())
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<DeleteUserDevicesError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -110,6 +111,7 @@ pub async fn list_user_devices(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -118,7 +120,7 @@ pub async fn list_user_devices(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::ListDevicesResponse`")),
@@ -126,7 +128,7 @@ pub async fn list_user_devices(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<ListUserDevicesError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

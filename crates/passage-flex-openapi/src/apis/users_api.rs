@@ -105,6 +105,7 @@ pub async fn activate_user(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -113,7 +114,7 @@ pub async fn activate_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
@@ -121,7 +122,7 @@ pub async fn activate_user(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<ActivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -163,6 +164,7 @@ pub async fn deactivate_user(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -171,7 +173,7 @@ pub async fn deactivate_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
@@ -179,7 +181,7 @@ pub async fn deactivate_user(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<DeactivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -220,12 +222,13 @@ pub async fn delete_user(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
 
     if !status.is_client_error() && !status.is_server_error() {
         Ok(())
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<DeleteUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -264,6 +267,7 @@ pub async fn get_user(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -272,7 +276,7 @@ pub async fn get_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
@@ -280,7 +284,7 @@ pub async fn get_user(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<GetUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -372,6 +376,7 @@ pub async fn list_paginated_users(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -380,7 +385,7 @@ pub async fn list_paginated_users(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::ListPaginatedUsersResponse`")),
@@ -388,7 +393,7 @@ pub async fn list_paginated_users(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<ListPaginatedUsersError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -432,6 +437,7 @@ pub async fn update_user(
     let resp = configuration.client.execute(req).await?;
 
     let status = resp.status();
+    tracing::Span::current().record("status", status.as_u16());
     let content_type = resp
         .headers()
         .get("content-type")
@@ -440,7 +446,7 @@ pub async fn update_user(
     let content_type = super::ContentType::from(content_type);
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         match content_type {
             ContentType::Json => super::decode_json(&content).map_err(|reason| Error::undecodable(status, &content, reason)),
             ContentType::Text => return Err(Error::undecodable(status, &content, "Received `text/plain` content type response that cannot be converted to `models::UserResponse`")),
@@ -448,7 +454,7 @@ pub async fn update_user(
         }
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp).await?;
+        let content = super::body_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<UpdateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

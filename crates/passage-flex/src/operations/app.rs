@@ -1,5 +1,6 @@
+use crate::retry::Repeat;
 use crate::telemetry::traced;
-use crate::{AppInfo, Error, PassageFlex, error_map};
+use crate::{AppInfo, Error, PassageFlex};
 use passage_flex_openapi::apis::apps_api;
 
 impl PassageFlex {
@@ -7,9 +8,11 @@ impl PassageFlex {
     pub async fn get_app(&self) -> Result<AppInfo, Error> {
         traced("get_app", async {
             let ready = self.ready()?;
-            let response = apps_api::get_app(&ready.configuration, &ready.app_id)
-                .await
-                .map_err(|err| error_map::from_generated("get_app", err))?;
+            let response = ready
+                .send("get_app", Repeat::Safe, || {
+                    apps_api::get_app(&ready.configuration, &ready.app_id)
+                })
+                .await?;
             Ok(response.app.into())
         })
         .await

@@ -1,5 +1,6 @@
+use crate::retry::Repeat;
 use crate::telemetry::traced;
-use crate::{Error, PassageFlex, PasskeyDevice, error_map, guard};
+use crate::{Error, PassageFlex, PasskeyDevice, guard};
 use passage_flex_openapi::apis::user_devices_api;
 
 impl PassageFlex {
@@ -10,10 +11,15 @@ impl PassageFlex {
     ) -> Result<Vec<PasskeyDevice>, Error> {
         let operation = "get_devices";
         let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-            let response =
-                user_devices_api::list_user_devices(&ready.configuration, &ready.app_id, &user_id)
-                    .await
-                    .map_err(|err| error_map::from_generated(operation, err))?;
+            let response = ready
+                .send(operation, Repeat::Safe, || {
+                    user_devices_api::list_user_devices(
+                        &ready.configuration,
+                        &ready.app_id,
+                        &user_id,
+                    )
+                })
+                .await?;
             Ok(response.devices.into_iter().map(Into::into).collect())
         });
         traced(operation, call).await
@@ -30,14 +36,16 @@ impl PassageFlex {
         let call = async {
             guard::path_segment("device_id", device_id)?;
             self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-                user_devices_api::delete_user_devices(
-                    &ready.configuration,
-                    &ready.app_id,
-                    &user_id,
-                    device_id,
-                )
-                .await
-                .map_err(|err| error_map::from_generated(operation, err))
+                ready
+                    .send(operation, Repeat::Safe, || {
+                        user_devices_api::delete_user_devices(
+                            &ready.configuration,
+                            &ready.app_id,
+                            &user_id,
+                            device_id,
+                        )
+                    })
+                    .await
             })
             .await
         };

@@ -1,5 +1,6 @@
+use crate::retry::Repeat;
 use crate::telemetry::traced;
-use crate::{Error, PassageFlex, error_map, guard};
+use crate::{Error, PassageFlex, guard};
 use passage_flex_openapi::apis::{authenticate_api, transactions_api};
 use passage_flex_openapi::models;
 
@@ -19,17 +20,20 @@ impl PassageFlex {
             guard::non_empty("external_id", external_id)?;
             guard::non_empty("passkey_display_name", display_name)?;
             let ready = self.ready()?;
-            let request = models::CreateTransactionRegisterRequest::new(
-                external_id.to_string(),
-                display_name.to_string(),
-            );
-            let response = transactions_api::create_register_transaction(
-                &ready.configuration,
-                &ready.app_id,
-                request,
-            )
-            .await
-            .map_err(|err| error_map::from_generated("create_register_transaction", err))?;
+            let operation = "create_register_transaction";
+            let response = ready
+                .send(operation, Repeat::Never, || {
+                    let request = models::CreateTransactionRegisterRequest::new(
+                        external_id.to_string(),
+                        display_name.to_string(),
+                    );
+                    transactions_api::create_register_transaction(
+                        &ready.configuration,
+                        &ready.app_id,
+                        request,
+                    )
+                })
+                .await?;
             Ok(response.transaction_id)
         })
         .await
@@ -48,15 +52,18 @@ impl PassageFlex {
         traced("create_authenticate_transaction", async {
             guard::non_empty("external_id", external_id)?;
             let ready = self.ready()?;
-            let request =
-                models::CreateTransactionAuthenticateRequest::new(external_id.to_string());
-            let response = transactions_api::create_authenticate_transaction(
-                &ready.configuration,
-                &ready.app_id,
-                request,
-            )
-            .await
-            .map_err(|err| error_map::from_generated("create_authenticate_transaction", err))?;
+            let operation = "create_authenticate_transaction";
+            let response = ready
+                .send(operation, Repeat::Never, || {
+                    let request =
+                        models::CreateTransactionAuthenticateRequest::new(external_id.to_string());
+                    transactions_api::create_authenticate_transaction(
+                        &ready.configuration,
+                        &ready.app_id,
+                        request,
+                    )
+                })
+                .await?;
             Ok(response.transaction_id)
         })
         .await
@@ -72,14 +79,17 @@ impl PassageFlex {
         traced("verify_nonce", async {
             guard::non_empty("nonce", nonce)?;
             let ready = self.ready()?;
-            let request = models::AuthenticateVerifyNonceRequest::new(nonce.to_string());
-            let response = authenticate_api::authenticate_verify_nonce(
-                &ready.configuration,
-                &ready.app_id,
-                request,
-            )
-            .await
-            .map_err(|err| error_map::from_generated("verify_nonce", err))?;
+            // Never repeated: a nonce is single-use.
+            let response = ready
+                .send("verify_nonce", Repeat::Never, || {
+                    let request = models::AuthenticateVerifyNonceRequest::new(nonce.to_string());
+                    authenticate_api::authenticate_verify_nonce(
+                        &ready.configuration,
+                        &ready.app_id,
+                        request,
+                    )
+                })
+                .await?;
             Ok(response.external_id)
         })
         .await

@@ -1,6 +1,7 @@
 use crate::client::Ready;
+use crate::retry::Repeat;
 use crate::telemetry::traced;
-use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, error_map, guard};
+use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, guard};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use passage_flex_openapi::apis::users_api;
 use passage_flex_openapi::models;
@@ -30,9 +31,11 @@ impl PassageFlex {
         let call = async {
             let deleted = self
                 .with_user_id(external_id, |ready, user_id| async move {
-                    users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
+                    ready
+                        .send(operation, Repeat::Safe, || {
+                            users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
+                        })
                         .await
-                        .map_err(|err| error_map::from_generated(operation, err))
                 })
                 .await;
             self.forget_user_id(external_id).await;
@@ -45,9 +48,11 @@ impl PassageFlex {
     pub async fn activate_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
         let operation = "activate_user";
         let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-            let response = users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
-                .await
-                .map_err(|err| error_map::from_generated(operation, err))?;
+            let response = ready
+                .send(operation, Repeat::Safe, || {
+                    users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
+                })
+                .await?;
             Ok(response.user.into())
         });
         traced(operation, call).await
@@ -60,10 +65,11 @@ impl PassageFlex {
     ) -> Result<PassageUser, Error> {
         let operation = "deactivate_user";
         let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-            let response =
-                users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
-                    .await
-                    .map_err(|err| error_map::from_generated(operation, err))?;
+            let response = ready
+                .send(operation, Repeat::Safe, || {
+                    users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
+                })
+                .await?;
             Ok(response.user.into())
         });
         traced(operation, call).await
@@ -85,14 +91,20 @@ impl PassageFlex {
             };
             let fields = &fields;
             self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-                let request = models::UpdateUserRequest {
-                    user_metadata: Some(fields.clone().into_iter().collect()),
-                    ..models::UpdateUserRequest::new()
-                };
-                let response =
-                    users_api::update_user(&ready.configuration, &ready.app_id, &user_id, request)
-                        .await
-                        .map_err(|err| error_map::from_generated(operation, err))?;
+                let response = ready
+                    .send(operation, Repeat::Safe, || {
+                        let request = models::UpdateUserRequest {
+                            user_metadata: Some(fields.clone().into_iter().collect()),
+                            ..models::UpdateUserRequest::new()
+                        };
+                        users_api::update_user(
+                            &ready.configuration,
+                            &ready.app_id,
+                            &user_id,
+                            request,
+                        )
+                    })
+                    .await?;
                 Ok(response.user.into())
             })
             .await
@@ -138,9 +150,11 @@ impl PassageFlex {
 
 /// `GET /users/{user_id}`, shared by the two ways of naming a user.
 async fn fetch_user(ready: &Ready, user_id: String) -> Result<PassageUser, Error> {
-    let response = users_api::get_user(&ready.configuration, &ready.app_id, &user_id)
-        .await
-        .map_err(|err| error_map::from_generated("get_user", err))?;
+    let response = ready
+        .send("get_user", Repeat::Safe, || {
+            users_api::get_user(&ready.configuration, &ready.app_id, &user_id)
+        })
+        .await?;
     Ok(response.user.into())
 }
 
@@ -163,23 +177,25 @@ impl Cursor {
                 reason: "must be between 1 and i32::MAX",
             })?;
         let ready = self.client.ready()?;
-        let response = users_api::list_paginated_users(
-            &ready.configuration,
-            &ready.app_id,
-            Some(self.page),
-            Some(page_size),
-            self.created_before,
-            self.options.order_by.as_deref(),
-            None,
-            None,
-            None,
-            self.options.status.clone().map(Into::into),
-            None,
-            None,
-            None,
-        )
-        .await
-        .map_err(|err| error_map::from_generated("list_users", err))?;
+        let response = ready
+            .send("list_users", Repeat::Safe, || {
+                users_api::list_paginated_users(
+                    &ready.configuration,
+                    &ready.app_id,
+                    Some(self.page),
+                    Some(page_size),
+                    self.created_before,
+                    self.options.order_by.as_deref(),
+                    None,
+                    None,
+                    None,
+                    self.options.status.clone().map(Into::into),
+                    None,
+                    None,
+                    None,
+                )
+            })
+            .await?;
         let more = !response.users.is_empty() && !response._links.next.href.is_empty();
         let users = response.users.into_iter().map(Into::into).collect();
         let next = match (more, self.page.checked_add(1)) {

@@ -1,0 +1,24 @@
+//! Each response's status is recorded on the caller's `tracing` span.
+//!
+//! A caller that runs an operation inside a span with a `status` field (the facade does, one
+//! span per operation) gets the HTTP status of each response there, success or error, without
+//! a middleware in the request path. A span without that field, or no span, ignores it.
+
+use super::replace_counted;
+use crate::tree::Tree;
+use anyhow::Result;
+
+const STATUS: &str = "    let status = resp.status();\n";
+const STATUS_RECORDED: &str = "    let status = resp.status();
+    tracing::Span::current().record(\"status\", status.as_u16());
+";
+
+pub fn record_status_on_span(tree: &mut Tree) -> Result<()> {
+    for path in tree.paths_under("src/apis", "_api.rs") {
+        let file = path.to_string_lossy().into_owned();
+        let text = tree.text(&file)?;
+        let text = replace_counted("span_status", &file, &text, STATUS, STATUS_RECORDED, None)?;
+        tree.set_text(path, text);
+    }
+    Ok(())
+}
