@@ -32,8 +32,15 @@ fn readme(config: &CodegenConfig) -> String {
          `cargo xtask codegen --check` fails when this folder drifts from them.\n\
          \n\
          Most applications want the `passage-flex` crate instead: it wraps these functions with\n\
-         external-ID lookups, typed errors and friendly types, and hands out a ready\n\
-         `Configuration` for direct calls to the functions in `apis`.\n",
+         external-ID lookups, retries, typed errors and friendly types, and hands out a ready\n\
+         `Configuration` for direct calls to the functions in `apis`.\n\
+         \n\
+         Beyond the generator's output: response bodies stop at\n\
+         `Configuration::max_response_bytes` (4 MiB unless set; `Error::ResponseTooLarge`),\n\
+         error answers keep their headers (`ResponseContent::headers`, for `Retry-After`),\n\
+         success bodies that do not decode keep their status and body\n\
+         (`Error::UndecodableResponse`), and each response's status is recorded in the `status`\n\
+         field of the caller's `tracing` span, if it has one.\n",
         version = config.generator.version,
         name = config.generator.name,
         spec = config.generator.spec,
