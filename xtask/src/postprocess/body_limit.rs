@@ -5,7 +5,7 @@
 //! a body over it becomes the new `Error::ResponseTooLarge`, with nothing past the limit read.
 //! The reading itself is `body_text`, from the `text_bodies` step.
 
-use super::replace_counted;
+use super::{insert_after, insert_before};
 use crate::tree::Tree;
 use anyhow::Result;
 
@@ -20,8 +20,8 @@ const LIMIT_FIELD: &str = "    /// The most bytes a response body may have; a lo
 ";
 const LAST_DEFAULT: &str = "            api_key: None,\n";
 const LIMIT_DEFAULT: &str = "            max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),\n";
-const LAST_DEBUG: &str = ".field(\"api_key\", &self.api_key);";
-const LIMIT_DEBUG: &str = ".field(\"api_key\", &self.api_key)\n            .field(\"max_response_bytes\", &self.max_response_bytes);";
+const LAST_DEBUG: &str = ".field(\"api_key\", &self.api_key)";
+const LIMIT_DEBUG: &str = "\n            .field(\"max_response_bytes\", &self.max_response_bytes)";
 const STRUCT: &str = "#[derive(Clone)]\npub struct Configuration {\n";
 const LIMIT_CONSTANT: &str =
     "/// [`Configuration::max_response_bytes`] unless set: 4 MiB, far above any answer of this API.
@@ -52,69 +52,30 @@ pub struct ResponseTooLarge {
 
 pub fn limit_response_bodies(tree: &mut Tree) -> Result<()> {
     let step = "body_limit";
-    let text = tree.text(CONFIGURATION)?;
-    let text = replace_counted(
-        step,
-        CONFIGURATION,
-        &text,
-        LAST_FIELD,
-        &format!("{LAST_FIELD}{LIMIT_FIELD}"),
-        Some(1),
-    )?;
-    let text = replace_counted(
-        step,
-        CONFIGURATION,
-        &text,
-        LAST_DEFAULT,
-        &format!("{LAST_DEFAULT}{LIMIT_DEFAULT}"),
-        Some(1),
-    )?;
-    let text = replace_counted(step, CONFIGURATION, &text, LAST_DEBUG, LIMIT_DEBUG, Some(1))?;
-    let text = replace_counted(
-        step,
-        CONFIGURATION,
-        &text,
-        STRUCT,
-        &format!("{LIMIT_CONSTANT}{STRUCT}"),
-        Some(1),
-    )?;
-    tree.set_text(CONFIGURATION, text);
-
-    let text = tree.text(MOD)?;
-    let text = replace_counted(
+    insert_after(tree, step, CONFIGURATION, LAST_FIELD, LIMIT_FIELD)?;
+    insert_after(tree, step, CONFIGURATION, LAST_DEFAULT, LIMIT_DEFAULT)?;
+    insert_after(tree, step, CONFIGURATION, LAST_DEBUG, LIMIT_DEBUG)?;
+    insert_before(tree, step, CONFIGURATION, STRUCT, LIMIT_CONSTANT)?;
+    insert_after(
+        tree,
         step,
         MOD,
-        &text,
         UNDECODABLE_VARIANT,
-        &format!("{UNDECODABLE_VARIANT}    ResponseTooLarge(ResponseTooLarge),\n"),
-        Some(1),
+        "    ResponseTooLarge(ResponseTooLarge),\n",
     )?;
-    let text = replace_counted(
+    insert_after(
+        tree,
         step,
         MOD,
-        &text,
         UNDECODABLE_DISPLAY,
-        &format!(
-            "{UNDECODABLE_DISPLAY}            Error::ResponseTooLarge(e) => (\"response\", format!(\"status code {{}}: the body exceeds the {{}}-byte limit\", e.status, e.limit)),\n"
-        ),
-        Some(1),
+        "            Error::ResponseTooLarge(e) => (\"response\", format!(\"status code {}: the body exceeds the {}-byte limit\", e.status, e.limit)),\n",
     )?;
-    let text = replace_counted(
+    insert_after(
+        tree,
         step,
         MOD,
-        &text,
         UNDECODABLE_SOURCE,
-        &format!("{UNDECODABLE_SOURCE}            Error::ResponseTooLarge(_) => return None,\n"),
-        Some(1),
+        "            Error::ResponseTooLarge(_) => return None,\n",
     )?;
-    let text = replace_counted(
-        step,
-        MOD,
-        &text,
-        ERROR_ENUM,
-        &format!("{TOO_LARGE_TYPE}{ERROR_ENUM}"),
-        Some(1),
-    )?;
-    tree.set_text(MOD, text);
-    Ok(())
+    insert_before(tree, step, MOD, ERROR_ENUM, TOO_LARGE_TYPE)
 }

@@ -61,3 +61,44 @@ fn replace_counted(
     }
     Ok(text.replace(from, to))
 }
+
+/// Inserts `addition` right after `anchor`, which must occur exactly once in `file`.
+fn insert_after(
+    tree: &mut Tree,
+    step: &str,
+    file: &str,
+    anchor: &str,
+    addition: &str,
+) -> Result<()> {
+    replace_once(tree, step, file, anchor, &format!("{anchor}{addition}"))
+}
+
+/// Inserts `addition` right before `anchor`, which must occur exactly once in `file`.
+fn insert_before(
+    tree: &mut Tree,
+    step: &str,
+    file: &str,
+    anchor: &str,
+    addition: &str,
+) -> Result<()> {
+    replace_once(tree, step, file, anchor, &format!("{addition}{anchor}"))
+}
+
+fn replace_once(tree: &mut Tree, step: &str, file: &str, from: &str, to: &str) -> Result<()> {
+    let text = tree.text(file)?;
+    let text = replace_counted(step, file, &text, from, to, Some(1))?;
+    tree.set_text(file, text);
+    Ok(())
+}
+
+/// Replaces `from` with `to` in every operation file (`src/apis/*_api.rs`), failing for a file
+/// that has none.
+fn replace_in_api_files(tree: &mut Tree, step: &str, from: &str, to: &str) -> Result<()> {
+    for path in tree.paths_under("src/apis", "_api.rs") {
+        let file = path.to_string_lossy().into_owned();
+        let text = tree.text(&file)?;
+        let text = replace_counted(step, &file, &text, from, to, None)?;
+        tree.set_text(path, text);
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! span per operation) gets the HTTP status of each response there, success or error, without
 //! a middleware in the request path. A span without that field, or no span, ignores it.
 
-use super::replace_counted;
+use super::replace_in_api_files;
 use crate::tree::Tree;
 use anyhow::Result;
 
@@ -14,11 +14,5 @@ const STATUS_RECORDED: &str = "    let status = resp.status();
 ";
 
 pub fn record_status_on_span(tree: &mut Tree) -> Result<()> {
-    for path in tree.paths_under("src/apis", "_api.rs") {
-        let file = path.to_string_lossy().into_owned();
-        let text = tree.text(&file)?;
-        let text = replace_counted("span_status", &file, &text, STATUS, STATUS_RECORDED, None)?;
-        tree.set_text(path, text);
-    }
-    Ok(())
+    replace_in_api_files(tree, "span_status", STATUS, STATUS_RECORDED)
 }

@@ -6,7 +6,7 @@
 //! `body_limit` step), and checked once; only a body that is not UTF-8 (a broken gateway's page)
 //! goes through the lossy decoder, so error messages still show it.
 
-use super::replace_counted;
+use super::{insert_before, replace_in_api_files};
 use crate::tree::Tree;
 use anyhow::Result;
 
@@ -48,21 +48,6 @@ async fn body_text<T>(mut resp: reqwest::Response, limit: Option<usize>) -> Resu
 
 pub fn read_bodies_as_utf8(tree: &mut Tree) -> Result<()> {
     let step = "text_bodies";
-    let text = tree.text(MOD)?;
-    let text = replace_counted(
-        step,
-        MOD,
-        &text,
-        MODULES,
-        &format!("{HELPER}{MODULES}"),
-        Some(1),
-    )?;
-    tree.set_text(MOD, text);
-    for path in tree.paths_under("src/apis", "_api.rs") {
-        let file = path.to_string_lossy().into_owned();
-        let text = tree.text(&file)?;
-        let text = replace_counted(step, &file, &text, READ_TEXT, READ_TEXT_FAST, None)?;
-        tree.set_text(path, text);
-    }
-    Ok(())
+    insert_before(tree, step, MOD, MODULES, HELPER)?;
+    replace_in_api_files(tree, step, READ_TEXT, READ_TEXT_FAST)
 }

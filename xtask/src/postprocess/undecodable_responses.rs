@@ -8,7 +8,7 @@
 //! Bodies are decoded by plain serde_json; the path-tracking decoder, which costs about twice as
 //! much, runs only on a body that failed, to name the failing field.
 
-use super::replace_counted;
+use super::{insert_after, insert_before};
 use crate::tree::Tree;
 use anyhow::{Result, bail};
 
@@ -61,42 +61,28 @@ const SERDE_CUSTOM_END: &str = "))),";
 
 pub fn keep_status_and_body(tree: &mut Tree) -> Result<()> {
     let step = "undecodable_responses";
-    let text = tree.text(MOD)?;
-    let text = replace_counted(
+    insert_after(
+        tree,
         step,
         MOD,
-        &text,
         RESPONSE_ERROR_VARIANT,
-        &format!("{RESPONSE_ERROR_VARIANT}    UndecodableResponse(UndecodableResponse),\n"),
-        Some(1),
+        "    UndecodableResponse(UndecodableResponse),\n",
     )?;
-    let text = replace_counted(
+    insert_after(
+        tree,
         step,
         MOD,
-        &text,
         DISPLAY_ARM,
-        &format!(
-            "{DISPLAY_ARM}            Error::UndecodableResponse(e) => (\"response\", format!(\"status code {{}}: {{}}\", e.status, e.reason)),\n"
-        ),
-        Some(1),
+        "            Error::UndecodableResponse(e) => (\"response\", format!(\"status code {}: {}\", e.status, e.reason)),\n",
     )?;
-    let text = replace_counted(
+    insert_after(
+        tree,
         step,
         MOD,
-        &text,
         SOURCE_ARM,
-        &format!("{SOURCE_ARM}            Error::UndecodableResponse(_) => return None,\n"),
-        Some(1),
+        "            Error::UndecodableResponse(_) => return None,\n",
     )?;
-    let text = replace_counted(
-        step,
-        MOD,
-        &text,
-        ERROR_ENUM,
-        &format!("{UNDECODABLE_TYPE}{ERROR_ENUM}"),
-        Some(1),
-    )?;
-    tree.set_text(MOD, text);
+    insert_before(tree, step, MOD, ERROR_ENUM, UNDECODABLE_TYPE)?;
 
     for path in tree.paths_under("src/apis", "_api.rs") {
         let file = path.to_string_lossy().into_owned();
