@@ -18,8 +18,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take, unless [`PassageFlexBuilder::connect_timeout`] says otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest response body read, unless [`PassageFlexBuilder::max_response_bytes`] says
-/// otherwise (4 MiB; a page of 100 users is far smaller).
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// otherwise (4 MiB; a page of 100 users is far smaller). The low-level crate's own default.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize =
+    passage_flex_openapi::apis::configuration::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// Settings for a [`PassageFlex`] client, from [`PassageFlex::builder`].
 ///
