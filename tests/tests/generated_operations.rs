@@ -197,7 +197,7 @@ async fn list_paginated_users_sends_query_parameters_encoded() {
         Some("ada+lovelace@example.com & co"),
         None,
         None,
-        Some(models::UserStatus::Active),
+        Some("active"),
         None,
         None,
         None,
@@ -209,45 +209,6 @@ async fn list_paginated_users_sends_query_parameters_encoded() {
     assert_eq!(page.total_users, 0);
     assert_eq!(page.created_before, 1717243200);
     assert_eq!(page._links.next.href, "");
-}
-
-#[tokio::test]
-async fn list_paginated_users_sends_timestamp_filters_as_rfc3339() {
-    let server = MockServer::start_async().await;
-    // chrono's Display would send "2024-06-01 12:00:00 +02:00"; the API matches RFC 3339.
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/v1/apps/{APP_ID}/users"))
-                .query_param("created_at", "2024-06-01T12:00:00+02:00")
-                .query_param("last_login_at", "2024-06-02T08:30:00.250+00:00");
-            then.status(500)
-                .json_body(json!({"code": "internal_server_error", "error": "x"}));
-        })
-        .await;
-    let created_at = chrono::DateTime::parse_from_rfc3339("2024-06-01T12:00:00+02:00").unwrap();
-    let last_login_at = chrono::DateTime::parse_from_rfc3339("2024-06-02T08:30:00.250Z").unwrap();
-
-    let result = users_api::list_paginated_users(
-        &configuration(&server),
-        APP_ID,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        Some(created_at),
-        None,
-        Some(last_login_at),
-    )
-    .await;
-
-    // The stub only answers (with a 500) a request whose query matched.
-    assert!(result.is_err());
-    mock.assert_async().await;
 }
 
 #[tokio::test]

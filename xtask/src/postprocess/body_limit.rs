@@ -32,9 +32,10 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 ";
 
 const MOD: &str = "src/apis/mod.rs";
-const UNDECODABLE_VARIANT: &str = "    UndecodableResponse(UndecodableResponse),\n";
-const UNDECODABLE_DISPLAY: &str = "            Error::UndecodableResponse(e) => (\"response\", format!(\"status code {}: {}\", e.status, e.reason)),\n";
-const UNDECODABLE_SOURCE: &str = "            Error::UndecodableResponse(_) => return None,\n";
+// The generator's own `ResponseError` lines, so that this step needs no other step's output.
+const RESPONSE_ERROR_VARIANT: &str = "    ResponseError(ResponseContent<T>),\n";
+const RESPONSE_ERROR_DISPLAY: &str = "            Error::ResponseError(e) => (\"response\", format!(\"status code {}\", e.status)),\n";
+const RESPONSE_ERROR_SOURCE: &str = "            Error::ResponseError(_) => return None,\n";
 const ERROR_ENUM: &str = "#[derive(Debug)]\npub enum Error<T> {\n";
 const TOO_LARGE_TYPE: &str =
     "/// A response whose body exceeds [`configuration::Configuration::max_response_bytes`].
@@ -60,21 +61,21 @@ pub fn limit_response_bodies(tree: &mut Tree) -> Result<()> {
         tree,
         step,
         MOD,
-        UNDECODABLE_VARIANT,
+        RESPONSE_ERROR_VARIANT,
         "    ResponseTooLarge(ResponseTooLarge),\n",
     )?;
     insert_after(
         tree,
         step,
         MOD,
-        UNDECODABLE_DISPLAY,
+        RESPONSE_ERROR_DISPLAY,
         "            Error::ResponseTooLarge(e) => (\"response\", format!(\"status code {}: the body exceeds the {}-byte limit\", e.status, e.limit)),\n",
     )?;
     insert_after(
         tree,
         step,
         MOD,
-        UNDECODABLE_SOURCE,
+        RESPONSE_ERROR_SOURCE,
         "            Error::ResponseTooLarge(_) => return None,\n",
     )?;
     insert_before(tree, step, MOD, ERROR_ENUM, TOO_LARGE_TYPE)

@@ -12,7 +12,6 @@ mod manifest;
 mod no_panics;
 mod open_enums;
 mod path_segments;
-mod query_timestamps;
 mod span_status;
 mod text_bodies;
 mod undecodable_responses;
@@ -27,7 +26,6 @@ pub fn apply(generated: Tree, config: &CodegenConfig) -> Result<Tree> {
     crate_root::document_and_allow_lints(&mut tree)?;
     open_enums::open_string_enums(&mut tree)?;
     path_segments::percent_encode_path_segments(&mut tree)?;
-    query_timestamps::send_timestamps_as_rfc3339(&mut tree)?;
     undecodable_responses::keep_status_and_body(&mut tree)?;
     error_headers::keep_error_headers(&mut tree)?;
     body_limit::limit_response_bodies(&mut tree)?;

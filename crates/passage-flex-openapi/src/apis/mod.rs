@@ -19,13 +19,16 @@ pub struct ResponseContent<T> {
 pub struct UndecodableResponse {
     /// The response's status.
     pub status: reqwest::StatusCode,
+    /// The response's `Content-Type`, if it had one. The body is decoded as JSON whatever it says.
+    pub content_type: Option<String>,
     /// The whole body, as text.
     pub content: String,
     /// Why it could not be decoded (the serde error, with the path to the failing field).
     pub reason: String,
 }
 
-/// Decodes a success body; on failure, the reason with the path to the failing field.
+/// Decodes a success body as JSON whatever its content type; on failure, the reason with the
+/// path to the failing field.
 fn decode_json<D: serde::de::DeserializeOwned>(content: &str) -> Result<D, String> {
     serde_json::from_str(content).map_err(|plain| {
         let tracked = serde_path_to_error::deserialize::<_, D>(
@@ -38,11 +41,19 @@ fn decode_json<D: serde::de::DeserializeOwned>(content: &str) -> Result<D, Strin
 }
 
 impl<T> Error<T> {
-    fn undecodable(status: reqwest::StatusCode, content: &str, reason: impl ToString) -> Self {
+    fn undecodable(
+        status: reqwest::StatusCode,
+        content_type: Option<&reqwest::header::HeaderValue>,
+        content: &str,
+        reason: String,
+    ) -> Self {
+        let content_type =
+            content_type.map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
         Error::UndecodableResponse(UndecodableResponse {
             status,
+            content_type,
             content: content.to_owned(),
-            reason: reason.to_string(),
+            reason,
         })
     }
 }
@@ -66,8 +77,8 @@ pub enum Error<T> {
     SerdePathToError(serde_path_to_error::Error<serde_json::Error>),
     Io(std::io::Error),
     ResponseError(ResponseContent<T>),
-    UndecodableResponse(UndecodableResponse),
     ResponseTooLarge(ResponseTooLarge),
+    UndecodableResponse(UndecodableResponse),
 }
 
 impl<T> fmt::Display for Error<T> {
@@ -82,16 +93,22 @@ impl<T> fmt::Display for Error<T> {
             ),
             Error::Io(e) => ("IO", e.to_string()),
             Error::ResponseError(e) => ("response", format!("status code {}", e.status)),
-            Error::UndecodableResponse(e) => (
-                "response",
-                format!("status code {}: {}", e.status, e.reason),
-            ),
             Error::ResponseTooLarge(e) => (
                 "response",
                 format!(
                     "status code {}: the body exceeds the {}-byte limit",
                     e.status, e.limit
                 ),
+            ),
+            Error::UndecodableResponse(e) => (
+                "response",
+                match &e.content_type {
+                    Some(content_type) => format!(
+                        "status code {} (content type {content_type}): {}",
+                        e.status, e.reason
+                    ),
+                    None => format!("status code {} (no content type): {}", e.status, e.reason),
+                },
             ),
         };
         write!(f, "error in {}: {}", module, e)
@@ -107,8 +124,8 @@ impl<T: fmt::Debug> error::Error for Error<T> {
             Error::SerdePathToError(e) => e,
             Error::Io(e) => e,
             Error::ResponseError(_) => return None,
-            Error::UndecodableResponse(_) => return None,
             Error::ResponseTooLarge(_) => return None,
+            Error::UndecodableResponse(_) => return None,
         })
     }
 }
@@ -160,27 +177,6 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Internal use only
-/// A content type supported by this client.
-#[allow(dead_code)]
-enum ContentType {
-    Json,
-    Text,
-    Unsupported(String),
-}
-
-impl From<&str> for ContentType {
-    fn from(content_type: &str) -> Self {
-        if content_type.starts_with("application") && content_type.contains("json") {
-            return Self::Json;
-        } else if content_type.starts_with("text/plain") {
-            return Self::Text;
-        } else {
-            return Self::Unsupported(content_type.to_string());
-        }
-    }
-}
 
 /// The body as text, refused past `limit` bytes: checked as UTF-8 once, decoded lossily only
 /// if it is not UTF-8.

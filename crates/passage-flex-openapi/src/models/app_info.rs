@@ -11,7 +11,7 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-/// AppInfo : The app. Passage returns more fields than listed here (UI settings such as `layouts`, `element_customization`, `hosted_theme`); clients must accept fields they do not know.
+/// AppInfo : The app. Clients must accept fields they do not know.
 #[derive(Clone, Default, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppInfo {
     #[serde(rename = "id")]
@@ -29,6 +29,8 @@ pub struct AppInfo {
     pub login_url: String,
     #[serde(rename = "redirect_url")]
     pub redirect_url: String,
+    #[serde(rename = "application_login_uri")]
+    pub application_login_uri: String,
     #[serde(rename = "allowed_callback_urls")]
     pub allowed_callback_urls: Vec<String>,
     #[serde(rename = "allowed_logout_urls")]
@@ -39,6 +41,10 @@ pub struct AppInfo {
     pub hosted: bool,
     #[serde(rename = "hosted_subdomain")]
     pub hosted_subdomain: String,
+    #[serde(rename = "hosted_theme")]
+    pub hosted_theme: models::ThemeType,
+    #[serde(rename = "auto_theme_enabled")]
+    pub auto_theme_enabled: bool,
     #[serde(rename = "public_signup")]
     pub public_signup: bool,
     #[serde(rename = "profile_management")]
@@ -47,8 +53,10 @@ pub struct AppInfo {
     pub passage_branding: bool,
     #[serde(rename = "default_language")]
     pub default_language: String,
+    /// `external` for a Flex app.
     #[serde(rename = "required_identifier")]
     pub required_identifier: String,
+    /// `external` for a Flex app.
     #[serde(rename = "allowed_identifier")]
     pub allowed_identifier: String,
     #[serde(rename = "require_email_verification")]
@@ -63,15 +71,26 @@ pub struct AppInfo {
     pub refresh_absolute_lifetime: i32,
     #[serde(rename = "refresh_inactivity_lifetime")]
     pub refresh_inactivity_lifetime: i32,
-    #[serde(rename = "id_token_lifetime", skip_serializing_if = "Option::is_none")]
-    pub id_token_lifetime: Option<i32>,
+    #[serde(
+        rename = "id_token_lifetime",
+        default,
+        with = "::serde_with::rust::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub id_token_lifetime: Option<Option<i32>>,
     #[serde(rename = "rsa_public_key")]
     pub rsa_public_key: String,
+    /// The API key's role in the app; empty for a non-admin key.
     #[serde(rename = "role")]
     pub role: String,
-    /// Only shown to admins.
-    #[serde(rename = "secret", skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+    /// Only shown to admins; null otherwise.
+    #[serde(
+        rename = "secret",
+        default,
+        with = "::serde_with::rust::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub secret: Option<Option<String>>,
     #[serde(rename = "light_logo_url", skip_serializing_if = "Option::is_none")]
     pub light_logo_url: Option<String>,
     #[serde(rename = "dark_logo_url", skip_serializing_if = "Option::is_none")]
@@ -80,10 +99,22 @@ pub struct AppInfo {
     pub user_metadata_schema: Vec<models::UserMetadataField>,
     #[serde(rename = "auth_methods")]
     pub auth_methods: models::AuthMethods,
+    #[serde(rename = "auth_fallback_method")]
+    pub auth_fallback_method: String,
+    #[serde(rename = "auth_fallback_method_ttl")]
+    pub auth_fallback_method_ttl: i32,
+    #[serde(rename = "technologies")]
+    pub technologies: Vec<models::Technologies>,
+    #[serde(rename = "layouts")]
+    pub layouts: models::Layouts,
+    #[serde(rename = "element_customization")]
+    pub element_customization: models::ElementCustomization,
+    #[serde(rename = "element_customization_dark")]
+    pub element_customization_dark: models::ElementCustomization,
 }
 
 impl AppInfo {
-    /// The app. Passage returns more fields than listed here (UI settings such as `layouts`, `element_customization`, `hosted_theme`); clients must accept fields they do not know.
+    /// The app. Clients must accept fields they do not know.
     pub fn new(
         id: String,
         name: String,
@@ -92,11 +123,14 @@ impl AppInfo {
         created_at: chrono::DateTime<chrono::FixedOffset>,
         login_url: String,
         redirect_url: String,
+        application_login_uri: String,
         allowed_callback_urls: Vec<String>,
         allowed_logout_urls: Vec<String>,
         additional_auth_origins: Vec<String>,
         hosted: bool,
         hosted_subdomain: String,
+        hosted_theme: models::ThemeType,
+        auto_theme_enabled: bool,
         public_signup: bool,
         profile_management: bool,
         passage_branding: bool,
@@ -113,6 +147,12 @@ impl AppInfo {
         role: String,
         user_metadata_schema: Vec<models::UserMetadataField>,
         auth_methods: models::AuthMethods,
+        auth_fallback_method: String,
+        auth_fallback_method_ttl: i32,
+        technologies: Vec<models::Technologies>,
+        layouts: models::Layouts,
+        element_customization: models::ElementCustomization,
+        element_customization_dark: models::ElementCustomization,
     ) -> AppInfo {
         AppInfo {
             id,
@@ -122,11 +162,14 @@ impl AppInfo {
             created_at,
             login_url,
             redirect_url,
+            application_login_uri,
             allowed_callback_urls,
             allowed_logout_urls,
             additional_auth_origins,
             hosted,
             hosted_subdomain,
+            hosted_theme,
+            auto_theme_enabled,
             public_signup,
             profile_management,
             passage_branding,
@@ -147,6 +190,12 @@ impl AppInfo {
             dark_logo_url: None,
             user_metadata_schema,
             auth_methods,
+            auth_fallback_method,
+            auth_fallback_method_ttl,
+            technologies,
+            layouts,
+            element_customization,
+            element_customization_dark,
         }
     }
 }

@@ -11,8 +11,8 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-/// ErrorCode : Machine-readable error code. Passage has more codes than these (about fifteen more `*_not_found`, admin and organization codes); clients must accept codes they do not know.
-/// Machine-readable error code. Passage has more codes than these (about fifteen more `*_not_found`, admin and organization codes); clients must accept codes they do not know.
+/// ErrorCode : Machine-readable error code; the codes Passage lists, by the status it lists them under. Passage adds codes over time; clients must accept codes they do not know.
+/// Machine-readable error code; the codes Passage lists, by the status it lists them under. Passage adds codes over time; clients must accept codes they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 pub enum ErrorCode {
@@ -28,6 +28,14 @@ pub enum ErrorCode {
     OperationNotAllowed,
     #[serde(rename = "cannot_create_transaction")]
     CannotCreateTransaction,
+    #[serde(rename = "cannot_create_organization_billing_portal_session")]
+    CannotCreateOrganizationBillingPortalSession,
+    #[serde(rename = "cannot_delete_admin")]
+    CannotDeleteAdmin,
+    #[serde(rename = "cannot_delete_organization_member")]
+    CannotDeleteOrganizationMember,
+    #[serde(rename = "cannot_self_update_organization_member")]
+    CannotSelfUpdateOrganizationMember,
     #[serde(rename = "user_not_found")]
     UserNotFound,
     #[serde(rename = "device_not_found")]
@@ -36,10 +44,46 @@ pub enum ErrorCode {
     AppNotFound,
     #[serde(rename = "api_key_not_found")]
     ApiKeyNotFound,
+    #[serde(rename = "admin_not_found")]
+    AdminNotFound,
+    #[serde(rename = "domain_not_found")]
+    DomainNotFound,
+    #[serde(rename = "email_provider_not_found")]
+    EmailProviderNotFound,
+    #[serde(rename = "email_template_not_found")]
+    EmailTemplateNotFound,
+    #[serde(rename = "event_not_found")]
+    EventNotFound,
+    #[serde(rename = "function_not_found")]
+    FunctionNotFound,
+    #[serde(rename = "function_secret_key_not_found")]
+    FunctionSecretKeyNotFound,
+    #[serde(rename = "function_version_not_found")]
+    FunctionVersionNotFound,
+    #[serde(rename = "metadata_field_not_found")]
+    MetadataFieldNotFound,
+    #[serde(rename = "native_client_not_found")]
+    NativeClientNotFound,
+    #[serde(rename = "oauth2_app_not_found")]
+    Oauth2AppNotFound,
+    #[serde(rename = "organization_member_not_found")]
+    OrganizationMemberNotFound,
+    #[serde(rename = "sms_provider_not_found")]
+    SmsProviderNotFound,
+    #[serde(rename = "sms_template_not_found")]
+    SmsTemplateNotFound,
+    #[serde(rename = "social_connection_not_found")]
+    SocialConnectionNotFound,
     #[serde(rename = "user_has_no_passkeys")]
     UserHasNoPasskeys,
     #[serde(rename = "user_already_admin")]
     UserAlreadyAdmin,
+    #[serde(rename = "user_already_organization_member")]
+    UserAlreadyOrganizationMember,
+    #[serde(rename = "native_client_already_exists")]
+    NativeClientAlreadyExists,
+    #[serde(rename = "failed_to_sync_email_preferences")]
+    FailedToSyncEmailPreferences,
     #[serde(rename = "internal_server_error")]
     InternalServerError,
 
@@ -58,12 +102,38 @@ impl std::fmt::Display for ErrorCode {
             Self::InvalidNonce => write!(f, "invalid_nonce"),
             Self::OperationNotAllowed => write!(f, "operation_not_allowed"),
             Self::CannotCreateTransaction => write!(f, "cannot_create_transaction"),
+            Self::CannotCreateOrganizationBillingPortalSession => {
+                write!(f, "cannot_create_organization_billing_portal_session")
+            }
+            Self::CannotDeleteAdmin => write!(f, "cannot_delete_admin"),
+            Self::CannotDeleteOrganizationMember => write!(f, "cannot_delete_organization_member"),
+            Self::CannotSelfUpdateOrganizationMember => {
+                write!(f, "cannot_self_update_organization_member")
+            }
             Self::UserNotFound => write!(f, "user_not_found"),
             Self::DeviceNotFound => write!(f, "device_not_found"),
             Self::AppNotFound => write!(f, "app_not_found"),
             Self::ApiKeyNotFound => write!(f, "api_key_not_found"),
+            Self::AdminNotFound => write!(f, "admin_not_found"),
+            Self::DomainNotFound => write!(f, "domain_not_found"),
+            Self::EmailProviderNotFound => write!(f, "email_provider_not_found"),
+            Self::EmailTemplateNotFound => write!(f, "email_template_not_found"),
+            Self::EventNotFound => write!(f, "event_not_found"),
+            Self::FunctionNotFound => write!(f, "function_not_found"),
+            Self::FunctionSecretKeyNotFound => write!(f, "function_secret_key_not_found"),
+            Self::FunctionVersionNotFound => write!(f, "function_version_not_found"),
+            Self::MetadataFieldNotFound => write!(f, "metadata_field_not_found"),
+            Self::NativeClientNotFound => write!(f, "native_client_not_found"),
+            Self::Oauth2AppNotFound => write!(f, "oauth2_app_not_found"),
+            Self::OrganizationMemberNotFound => write!(f, "organization_member_not_found"),
+            Self::SmsProviderNotFound => write!(f, "sms_provider_not_found"),
+            Self::SmsTemplateNotFound => write!(f, "sms_template_not_found"),
+            Self::SocialConnectionNotFound => write!(f, "social_connection_not_found"),
             Self::UserHasNoPasskeys => write!(f, "user_has_no_passkeys"),
             Self::UserAlreadyAdmin => write!(f, "user_already_admin"),
+            Self::UserAlreadyOrganizationMember => write!(f, "user_already_organization_member"),
+            Self::NativeClientAlreadyExists => write!(f, "native_client_already_exists"),
+            Self::FailedToSyncEmailPreferences => write!(f, "failed_to_sync_email_preferences"),
             Self::InternalServerError => write!(f, "internal_server_error"),
         }
     }
@@ -84,12 +154,36 @@ impl From<String> for ErrorCode {
             "invalid_nonce" => Self::InvalidNonce,
             "operation_not_allowed" => Self::OperationNotAllowed,
             "cannot_create_transaction" => Self::CannotCreateTransaction,
+            "cannot_create_organization_billing_portal_session" => {
+                Self::CannotCreateOrganizationBillingPortalSession
+            }
+            "cannot_delete_admin" => Self::CannotDeleteAdmin,
+            "cannot_delete_organization_member" => Self::CannotDeleteOrganizationMember,
+            "cannot_self_update_organization_member" => Self::CannotSelfUpdateOrganizationMember,
             "user_not_found" => Self::UserNotFound,
             "device_not_found" => Self::DeviceNotFound,
             "app_not_found" => Self::AppNotFound,
             "api_key_not_found" => Self::ApiKeyNotFound,
+            "admin_not_found" => Self::AdminNotFound,
+            "domain_not_found" => Self::DomainNotFound,
+            "email_provider_not_found" => Self::EmailProviderNotFound,
+            "email_template_not_found" => Self::EmailTemplateNotFound,
+            "event_not_found" => Self::EventNotFound,
+            "function_not_found" => Self::FunctionNotFound,
+            "function_secret_key_not_found" => Self::FunctionSecretKeyNotFound,
+            "function_version_not_found" => Self::FunctionVersionNotFound,
+            "metadata_field_not_found" => Self::MetadataFieldNotFound,
+            "native_client_not_found" => Self::NativeClientNotFound,
+            "oauth2_app_not_found" => Self::Oauth2AppNotFound,
+            "organization_member_not_found" => Self::OrganizationMemberNotFound,
+            "sms_provider_not_found" => Self::SmsProviderNotFound,
+            "sms_template_not_found" => Self::SmsTemplateNotFound,
+            "social_connection_not_found" => Self::SocialConnectionNotFound,
             "user_has_no_passkeys" => Self::UserHasNoPasskeys,
             "user_already_admin" => Self::UserAlreadyAdmin,
+            "user_already_organization_member" => Self::UserAlreadyOrganizationMember,
+            "native_client_already_exists" => Self::NativeClientAlreadyExists,
+            "failed_to_sync_email_preferences" => Self::FailedToSyncEmailPreferences,
             "internal_server_error" => Self::InternalServerError,
             _ => Self::Unknown(value),
         }

@@ -189,7 +189,7 @@ impl Cursor {
                     None,
                     None,
                     None,
-                    self.options.status.clone().map(Into::into),
+                    self.options.status.as_ref().map(crate::UserStatus::as_str),
                     None,
                     None,
                     None,
