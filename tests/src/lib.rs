@@ -2,6 +2,9 @@
 //! server, JSON bodies shaped as Passage sends them, (in [`emulated`]) a running emulator, and
 //! (in [`scripted`]) a server that misbehaves on cue.
 
+// `app_json` is one large `json!` literal: every field Passage sends.
+#![recursion_limit = "256"]
+
 pub mod emulated;
 pub mod scripted;
 
@@ -96,6 +99,8 @@ pub fn device_json(id: &str, kind: &str) -> Value {
     })
 }
 
+/// An app as `GET /apps/{id}` returns it: every field Passage sends, with an admin's secret,
+/// a technology and a font this SDK does not know, and one of each nested shape.
 pub fn app_json() -> Value {
     json!({
         "id": APP_ID,
@@ -105,39 +110,59 @@ pub fn app_json() -> Value {
         "created_at": "2024-01-01T00:00:00Z",
         "login_url": "/login",
         "redirect_url": "/",
+        "application_login_uri": "https://example.com/login",
         "allowed_callback_urls": [],
         "allowed_logout_urls": [],
         "additional_auth_origins": ["https://app.example.com"],
         "hosted": false,
         "hosted_subdomain": "",
+        "hosted_theme": "dark",
+        "auto_theme_enabled": true,
         "public_signup": true,
         "profile_management": false,
         "passage_branding": false,
         "default_language": "en",
-        "required_identifier": "both",
-        "allowed_identifier": "both",
+        "required_identifier": "external",
+        "allowed_identifier": "external",
         "require_email_verification": false,
         "require_identifier_verification": false,
         "session_timeout_length": 5600,
         "refresh_enabled": false,
         "refresh_absolute_lifetime": 0,
         "refresh_inactivity_lifetime": 0,
+        "id_token_lifetime": null,
         "rsa_public_key": "-----BEGIN PUBLIC KEY-----",
         "role": "owner",
         "secret": "app-secret-never-shown",
-        "user_metadata_schema": [],
+        "user_metadata_schema": [{
+            "id": "fld_1", "field_name": "plan", "friendly_name": "Plan", "type": "string",
+            "profile": true, "registration": false
+        }],
         "auth_methods": {
             "passkeys": {"enabled": true},
             "otp": {"enabled": false, "ttl": 300, "ttl_display_unit": "m"},
             "magic_link": {"enabled": false, "ttl": 300, "ttl_display_unit": "m"}
         },
-        "layouts": {"registration": [], "profile": []},
-        "hosted_theme": "auto"
+        "auth_fallback_method": "none",
+        "auth_fallback_method_ttl": 300,
+        "technologies": ["react", "rust"],
+        "layouts": {
+            "registration": [{"id": "email", "x": 0, "y": 0, "w": 12, "h": 1}],
+            "profile": []
+        },
+        "element_customization": {
+            "passage_container_background_color": "#ffffff",
+            "passage_container_max_width": 300,
+            "passage_header_font_family": "Helvetica",
+            "passage_body_font_family": "Fira Sans",
+            "passage_primary_button_border_radius": 4
+        },
+        "element_customization_dark": {}
     })
 }
 
-/// Stubs the external-ID lookup: `GET /users?identifier=<external_id>&limit=1` answering with
-/// one user whose external ID is `found_external_id`.
+/// Stubs the external-ID lookup: `GET /users?identifier=<external_id>&limit=10` answering
+/// with one user whose external ID is `found_external_id`.
 pub async fn stub_lookup<'a>(
     server: &'a MockServer,
     external_id: &str,
@@ -150,7 +175,7 @@ pub async fn stub_lookup<'a>(
             when.method(GET)
                 .path(app_path("/users"))
                 .query_param("identifier", external_id)
-                .query_param("limit", "1")
+                .query_param("limit", "10")
                 .header("authorization", format!("Bearer {API_KEY}"));
             then.status(200)
                 .header("content-type", "application/json")

@@ -2,7 +2,7 @@
 //! back through another call, so a wrong request or a wrong state change shows.
 
 use futures::TryStreamExt;
-use passage_flex::{Error, ListUsersOptions, UserStatus};
+use passage_flex::{Error, ListUsersOptions, SortDirection, UserField, UserStatus};
 use passage_flex_tests::emulated::Emulated;
 use serde_json::json;
 
@@ -42,7 +42,9 @@ async fn registration_then_login_end_to_end() {
         "ada"
     );
     match env.passage.verify_nonce(&registered.nonce).await {
-        Err(Error::InvalidNonce(api)) => assert_eq!(api.status, 401),
+        Err(Error::InvalidNonce(api)) => {
+            assert_eq!(api.status, 400, "Passage answers a reused nonce with 400")
+        }
         other => panic!("a reused nonce must be InvalidNonce, got {other:?}"),
     }
 
@@ -182,7 +184,11 @@ async fn list_users_pages_through_everyone_in_creation_order() {
 
     let everyone: Vec<_> = env
         .passage
-        .list_users(ListUsersOptions::new().page_size(3))
+        .list_users(
+            ListUsersOptions::new()
+                .page_size(3)
+                .order_by(UserField::CreatedAt, SortDirection::Ascending),
+        )
         .try_collect()
         .await
         .expect("three pages");
@@ -194,7 +200,7 @@ async fn list_users_pages_through_everyone_in_creation_order() {
         .list_users(
             ListUsersOptions::new()
                 .page_size(2)
-                .order_by("created_at:DESC"),
+                .order_by(UserField::CreatedAt, SortDirection::Descending),
         )
         .try_collect()
         .await

@@ -128,6 +128,7 @@ async fn an_undecodable_success_is_a_decode_error_with_a_bounded_snippet() {
     let Error::Decode {
         operation,
         status,
+        content_type,
         snippet,
         reason,
     } = &err
@@ -136,13 +137,24 @@ async fn an_undecodable_success_is_a_decode_error_with_a_bounded_snippet() {
     };
     assert_eq!(*operation, "verify_nonce");
     assert_eq!(*status, 200);
+    assert_eq!(content_type.as_deref(), Some("application/json"));
     assert!(snippet.len() <= passage_flex::SNIPPET_LIMIT);
     assert!(body.starts_with(snippet.as_str()));
     assert!(reason.contains("external_id"), "{reason}");
     assert_eq!(err.status(), Some(200));
 
-    let err = verify_answered(200, "text/html", "<html>maintenance</html>").await;
-    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+    // A body that is not JSON is refused for what it is, and the error names the content type
+    // it came with, so a gateway's page is recognisable.
+    let err = verify_answered(200, "Text/HTML; charset=UTF-8", "<html>maintenance</html>").await;
+    let Error::Decode { content_type, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(content_type.as_deref(), Some("Text/HTML; charset=UTF-8"));
+    let shown = err.to_string();
+    assert!(
+        shown.contains("content type Text/HTML; charset=UTF-8"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,11 @@
 
 use futures::TryStreamExt;
 use httpmock::prelude::*;
-use passage_flex::{AppType, ListUsersOptions, UserStatus, WebAuthnType};
+use passage_flex::app::{FontFamily, Technologies, ThemeType, UserMetadataFieldType};
+use passage_flex::{
+    AppType, Compare, ListUsersOptions, SortDirection, TextMatch, UserField, UserStatus,
+    WebAuthnType,
+};
 use passage_flex_tests::*;
 use serde_json::json;
 
@@ -34,6 +38,41 @@ async fn get_app() {
     assert_eq!(app.auth_origin, "https://example.com");
     assert_eq!(app.app_type, AppType::Flex);
     assert_eq!(app.additional_auth_origins, ["https://app.example.com"]);
+    assert_eq!(app.application_login_uri, "https://example.com/login");
+    assert_eq!(app.hosted_theme, ThemeType::Dark);
+    assert!(app.auto_theme_enabled);
+    assert_eq!(app.required_identifier, "external");
+    assert_eq!(app.id_token_lifetime, None);
+    assert_eq!(app.auth_fallback_method, "none");
+    assert_eq!(app.auth_fallback_method_ttl, 300);
+    assert_eq!(
+        app.technologies,
+        [Technologies::React, Technologies::Unknown("rust".into())],
+        "a technology this SDK does not know is kept"
+    );
+    assert_eq!(app.layouts.registration[0].w, 12);
+    assert_eq!(
+        app.user_metadata_schema[0].r#type,
+        UserMetadataFieldType::String
+    );
+    let light = &app.element_customization;
+    assert_eq!(
+        light.passage_header_font_family,
+        Some(FontFamily::Helvetica)
+    );
+    assert_eq!(
+        light.passage_body_font_family,
+        Some(FontFamily::Unknown("Fira Sans".into()))
+    );
+    assert_eq!(light.passage_container_max_width, Some(300));
+    assert_eq!(
+        app.element_customization_dark.passage_container_max_width,
+        None
+    );
+    assert_eq!(
+        app.secret.as_ref().map(|secret| secret.expose()),
+        Some("app-secret-never-shown")
+    );
     assert!(
         !format!("{app:?}").contains("app-secret-never-shown"),
         "the app secret must not reach Debug output"
@@ -333,7 +372,7 @@ async fn list_users_walks_every_page_pinned_to_the_first_created_before() {
     let options = ListUsersOptions::new()
         .page_size(2)
         .status(UserStatus::Active)
-        .order_by("created_at:ASC");
+        .order_by(UserField::CreatedAt, SortDirection::Ascending);
     let users: Vec<_> = client(&server)
         .list_users(options)
         .try_collect()
@@ -345,6 +384,92 @@ async fn list_users_walks_every_page_pinned_to_the_first_created_before() {
     let ids: Vec<_> = users.iter().map(|user| user.external_id.as_str()).collect();
     assert_eq!(ids, ["e1", "e2", "e3"]);
     assert_eq!(users[0].user_metadata, None);
+}
+
+#[tokio::test]
+async fn list_users_sends_every_filter_and_order_on_every_page() {
+    let server = MockServer::start_async().await;
+    let filtered = |when: httpmock::When| {
+        sdk_headers(when.method(GET).path(app_path("/users")))
+            .query_param("limit", "500")
+            .query_param("order_by", "login_count:DESC,created_at:ASC")
+            .query_param("identifier", "like:@example.com")
+            .query_param("id", "ne:psg_0")
+            .query_param("status", "ne:inactive")
+            .query_param("login_count", "gt:3")
+            .query_param("created_at", "gt:2024-01-01T00:00:00.000000Z")
+            .query_param("updated_at", "lt:2025-06-30T23:59:59.999999Z")
+            .query_param("last_login_at", "ne:2024-06-01T12:00:00.000000Z")
+    };
+    let first = server
+        .mock_async(|when, then| {
+            filtered(when).query_param("page", "1");
+            then.status(200).json_body(users_page_json(
+                vec![list_item_json("u1", "e1")],
+                1,
+                "/v1/apps/app_123/users?page=2",
+            ));
+        })
+        .await;
+    let second = server
+        .mock_async(|when, then| {
+            filtered(when)
+                .query_param("page", "2")
+                .query_param("created_before", "1717243200");
+            then.status(200)
+                .json_body(users_page_json(vec![list_item_json("u2", "e2")], 2, ""));
+        })
+        .await;
+    let time = |text: &str| {
+        passage_flex::chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .to_utc()
+    };
+
+    let options = ListUsersOptions::new()
+        .page_size(500)
+        .order_by(UserField::LoginCount, SortDirection::Descending)
+        .order_by(UserField::CreatedAt, SortDirection::Ascending)
+        .identifier(TextMatch::Like("@example.com".into()))
+        .user_id(TextMatch::NotEqual("psg_0".into()))
+        .status_not(UserStatus::Inactive)
+        .login_count(Compare::GreaterThan(3))
+        .created_at(Compare::GreaterThan(time("2024-01-01T01:00:00+01:00")))
+        .updated_at(Compare::LessThan(time("2025-06-30T23:59:59.999999Z")))
+        .last_login_at(Compare::NotEqual(time("2024-06-01T12:00:00Z")));
+    let users: Vec<_> = client(&server)
+        .list_users(options)
+        .try_collect()
+        .await
+        .expect("list");
+
+    first.assert_async().await;
+    second.assert_async().await;
+    let ids: Vec<_> = users.iter().map(|user| user.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2"]);
+}
+
+#[tokio::test]
+async fn list_users_refuses_a_page_over_500_without_a_request() {
+    let server = MockServer::start_async().await;
+    let any = catch_all(&server).await;
+
+    let result: Result<Vec<_>, _> = client(&server)
+        .list_users(ListUsersOptions::new().page_size(501))
+        .try_collect()
+        .await;
+
+    assert!(
+        matches!(
+            result,
+            Err(passage_flex::Error::InvalidArgument {
+                argument: "page_size",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(any.calls_async().await, 0);
 }
 
 #[tokio::test]
@@ -387,4 +512,63 @@ async fn low_level_calls_through_the_client_configuration_carry_the_key_and_head
     .unwrap();
     assert_eq!(app.app.id, APP_ID);
     mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn the_lookup_finds_the_exact_user_when_another_users_email_is_listed_first() {
+    // Passage's `identifier` filter also matches emails: user psg_other's email is the
+    // external ID asked for, and Passage lists it first.
+    let server = MockServer::start_async().await;
+    let mut other = list_item_json("psg_other", "someone-else");
+    other["email"] = json!("ada@example.com");
+    let page = users_page_json(
+        vec![other, list_item_json("psg_ada", "ada@example.com")],
+        1,
+        "",
+    );
+    let lookup = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(app_path("/users"))
+                .query_param("identifier", "ada@example.com")
+                .query_param("limit", "10");
+            then.status(200).json_body(page);
+        })
+        .await;
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users/psg_ada"));
+            then.status(200)
+                .json_body(json!({"user": user_json("psg_ada", "ada@example.com")}));
+        })
+        .await;
+
+    let user = client(&server)
+        .get_user("ada@example.com")
+        .await
+        .expect("the exact user is found");
+
+    assert_eq!(user.id, "psg_ada");
+    lookup.assert_async().await;
+    get.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_external_id_that_starts_with_a_query_operator_is_refused_before_sending() {
+    let server = MockServer::start_async().await;
+    let any = catch_all(&server).await;
+    for external_id in ["like:ada", "ne:x", "gt:1", "lt:1", "not_like:y"] {
+        let err = client(&server).get_user(external_id).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                passage_flex::Error::InvalidArgument {
+                    argument: "external_id",
+                    ..
+                }
+            ),
+            "{external_id}: {err:?}"
+        );
+    }
+    assert_eq!(any.calls_async().await, 0);
 }

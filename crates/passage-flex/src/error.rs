@@ -76,15 +76,34 @@ pub enum Error {
         /// The limit, in bytes.
         limit: usize,
     },
-    /// A success response whose body is not what the API documents.
+    /// A value in a success answer that the SDK refuses to use: for example a user ID of `..`,
+    /// which would send the next request to another resource. Nothing more was sent.
     #[error(
-        "undecodable response to {operation} (status {status}): {reason}; body starts: {snippet:?}"
+        "{operation}: Passage answered an unusable `{field}` ({reason}); nothing more was sent"
+    )]
+    InvalidResponse {
+        /// The operation that was running.
+        operation: &'static str,
+        /// The answer's field, such as `users[].id` of the external-ID lookup.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A success response whose body is not what the API documents. The body is decoded as
+    /// JSON whatever its `Content-Type` says (as Passage's own clients do), so this means the
+    /// body itself is wrong; the content type it came with is kept to tell, say, a gateway's
+    /// HTML page from a changed API.
+    #[error(
+        "undecodable response to {operation} (status {status}, {}): {reason}; body starts: {snippet:?}",
+        content_type.as_deref().map_or_else(|| "no content type".to_string(), |sent| format!("content type {sent}"))
     )]
     Decode {
         /// The operation that got the response.
         operation: &'static str,
         /// The response's HTTP status.
         status: u16,
+        /// The response's `Content-Type`, if it had one.
+        content_type: Option<String>,
         /// The start of the body, at most [`SNIPPET_LIMIT`] bytes.
         snippet: String,
         /// Why it could not be decoded, with the path to the failing field.
@@ -179,90 +198,9 @@ pub struct Transport {
     pub source: Arc<dyn std::error::Error + Send + Sync + 'static>,
 }
 
-/// The API's machine-readable error codes. Codes this version does not know are kept in
-/// [`ErrorCode::Unknown`], so a new code from Passage never breaks error handling.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// `invalid_request`
-    InvalidRequest,
-    /// `custom_provider_required`
-    CustomProviderRequired,
-    /// `invalid_access_token`
-    InvalidAccessToken,
-    /// `invalid_nonce`
-    InvalidNonce,
-    /// `operation_not_allowed`
-    OperationNotAllowed,
-    /// `cannot_create_transaction`
-    CannotCreateTransaction,
-    /// `user_not_found`
-    UserNotFound,
-    /// `device_not_found`
-    DeviceNotFound,
-    /// `app_not_found`
-    AppNotFound,
-    /// `api_key_not_found`
-    ApiKeyNotFound,
-    /// `user_has_no_passkeys`
-    UserHasNoPasskeys,
-    /// `user_already_admin`
-    UserAlreadyAdmin,
-    /// `internal_server_error`
-    InternalServerError,
-    /// Any other code, as sent.
-    Unknown(String),
-}
-
-const KNOWN_CODES: [(&str, ErrorCode); 13] = [
-    ("invalid_request", ErrorCode::InvalidRequest),
-    (
-        "custom_provider_required",
-        ErrorCode::CustomProviderRequired,
-    ),
-    ("invalid_access_token", ErrorCode::InvalidAccessToken),
-    ("invalid_nonce", ErrorCode::InvalidNonce),
-    ("operation_not_allowed", ErrorCode::OperationNotAllowed),
-    (
-        "cannot_create_transaction",
-        ErrorCode::CannotCreateTransaction,
-    ),
-    ("user_not_found", ErrorCode::UserNotFound),
-    ("device_not_found", ErrorCode::DeviceNotFound),
-    ("app_not_found", ErrorCode::AppNotFound),
-    ("api_key_not_found", ErrorCode::ApiKeyNotFound),
-    ("user_has_no_passkeys", ErrorCode::UserHasNoPasskeys),
-    ("user_already_admin", ErrorCode::UserAlreadyAdmin),
-    ("internal_server_error", ErrorCode::InternalServerError),
-];
-
-impl ErrorCode {
-    /// The code as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorCode::Unknown(code) => code,
-            known => KNOWN_CODES
-                .iter()
-                .find(|(_, code)| code == known)
-                .map_or("", |(wire, _)| wire),
-        }
-    }
-}
-
-impl From<&str> for ErrorCode {
-    fn from(wire: &str) -> Self {
-        KNOWN_CODES
-            .iter()
-            .find(|(known, _)| *known == wire)
-            .map_or_else(
-                || ErrorCode::Unknown(wire.to_string()),
-                |(_, code)| code.clone(),
-            )
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The API's machine-readable error codes: every code Passage lists, one variant each. Codes
+/// this version does not know are kept in [`ErrorCode::Unknown`], so a new code from Passage
+/// never breaks error handling; [`ErrorCode::as_str`] gives the code as sent.
+///
+/// The low-level crate's own enum, generated from the spec, so each code is written once.
+pub use passage_flex_openapi::models::ErrorCode;

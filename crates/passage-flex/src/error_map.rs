@@ -34,6 +34,7 @@ pub(crate) fn from_generated<T>(
         apis::Error::UndecodableResponse(response) => Error::Decode {
             operation,
             status: response.status.as_u16(),
+            content_type: response.content_type,
             snippet: snippet(&response.content),
             reason: response.reason,
         },
@@ -76,7 +77,7 @@ fn from_error_response(
     let body = serde_json::from_str::<ErrorBody>(content).ok();
     let (code, message) = match body {
         Some(body) => (
-            body.code.as_deref().map(ErrorCode::from),
+            body.code.map(ErrorCode::from),
             body.error.unwrap_or_default(),
         ),
         None => (None, snippet(content)),

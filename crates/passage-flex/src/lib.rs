@@ -94,9 +94,19 @@ pub use client::PassageFlex;
 pub use error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
 pub use retry::{DEFAULT_MAX_ATTEMPTS, RetryConfig};
 pub use types::{
-    AppInfo, AppType, DeviceIcons, ListUsersOptions, PassageUser, PasskeyDevice, UserStatus,
-    UserSummary, WebAuthnType,
+    AppInfo, AppSecret, AppType, Compare, DeviceIcons, ListUsersOptions, PassageUser,
+    PasskeyDevice, SortDirection, TextMatch, UserField, UserStatus, UserSummary, WebAuthnType,
 };
+
+/// The parts of an [`AppInfo`]: login methods, user metadata fields and hosted-UI settings.
+/// They are the low-level crate's types; their enums are open (`Unknown(String)`).
+pub mod app {
+    pub use crate::types::{
+        AuthMethods, ElementCustomization, FontFamily, LayoutConfig, Layouts, PasskeysAuthMethod,
+        Technologies, ThemeType, TtlAuthMethod, TtlDisplayUnit, UserMetadataField,
+        UserMetadataFieldType,
+    };
+}
 
 /// The chrono version the timestamps use.
 pub use chrono;

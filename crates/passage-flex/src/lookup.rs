@@ -11,13 +11,15 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 impl PassageFlex {
-    /// Runs `call` with the Passage ID of the user `external_id`, after checking the argument.
+    /// Runs `call` (part of `operation`) with the Passage ID of the user `external_id`, after
+    /// checking the argument.
     ///
     /// If the ID came from the cache and `call` answers `user_not_found`, the entry is stale
     /// (the user was deleted, perhaps re-created under a new ID): it is dropped, the user looked
     /// up again, and `call` repeated once.
     pub(crate) async fn with_user_id<'a, T, F, Fut>(
         &'a self,
+        operation: &'static str,
         external_id: &str,
         call: F,
     ) -> Result<T, Error>
@@ -26,12 +28,22 @@ impl PassageFlex {
         Fut: Future<Output = Result<T, Error>>,
     {
         guard::non_empty("external_id", external_id)?;
+        if OPERATORS
+            .iter()
+            .any(|operator| external_id.starts_with(operator))
+        {
+            return Err(Error::InvalidArgument {
+                argument: "external_id",
+                reason: "starts with a query operator of Passage's user filter (`ne:`, `gt:`, \
+                         `lt:`, `like:`, `not_like:`), so it cannot be looked up exactly",
+            });
+        }
         let ready = self.ready()?;
-        let (user_id, from_cache) = resolve(ready, external_id).await?;
+        let (user_id, from_cache) = resolve(ready, operation, external_id).await?;
         match call(ready, user_id).await {
             Err(Error::UserNotFound(_)) if from_cache => {
                 forget(ready, external_id).await;
-                let (user_id, _) = resolve(ready, external_id).await?;
+                let (user_id, _) = resolve(ready, operation, external_id).await?;
                 call(ready, user_id).await
             }
             outcome => outcome,
@@ -48,7 +60,11 @@ impl PassageFlex {
 
 /// The user's Passage ID, and whether it came from the cache. Concurrent misses for one
 /// external ID share one lookup; a failed lookup is not cached.
-async fn resolve(ready: &Ready, external_id: &str) -> Result<(String, bool), Error> {
+async fn resolve(
+    ready: &Ready,
+    operation: &'static str,
+    external_id: &str,
+) -> Result<(String, bool), Error> {
     if let Some(cache) = &ready.user_ids {
         let span = tracing::Span::current();
         if let Some(user_id) = cache.get(external_id).await {
@@ -59,18 +75,22 @@ async fn resolve(ready: &Ready, external_id: &str) -> Result<(String, bool), Err
     }
     // Boxed: the lookup's future (a whole HTTP request, the cache's bookkeeping) is several KiB,
     // and inline it would make every external-ID call's future that large to move, hit or miss.
-    let user_id = Box::pin(look_up(ready, external_id)).await?;
+    let user_id = Box::pin(look_up(ready, operation, external_id)).await?;
     Ok((user_id, false))
 }
 
 /// The lookup request, through the cache when there is one.
-async fn look_up(ready: &Ready, external_id: &str) -> Result<String, Error> {
+async fn look_up(
+    ready: &Ready,
+    operation: &'static str,
+    external_id: &str,
+) -> Result<String, Error> {
     match &ready.user_ids {
         Some(cache) => cache
-            .try_get_with_by_ref(external_id, find_user_id(ready, external_id))
+            .try_get_with_by_ref(external_id, find_user_id(ready, operation, external_id))
             .await
             .map_err(Arc::unwrap_or_clone),
-        None => find_user_id(ready, external_id).await,
+        None => find_user_id(ready, operation, external_id).await,
     }
 }
 
@@ -80,22 +100,37 @@ async fn forget(ready: &Ready, external_id: &str) {
     }
 }
 
+/// Prefixes that make a `GET /users` filter value an operator rather than a value to equal.
+const OPERATORS: [&str; 5] = ["ne:", "gt:", "lt:", "like:", "not_like:"];
+
+/// Users asked for per lookup request. Passage's `identifier` filter matches external IDs,
+/// emails and phone numbers, each unique in an app, so at most three users equal one value:
+/// the user asked for is always on the first page, even when another user's email is that
+/// external ID and Passage lists it first.
+const LOOKUP_PAGE_SIZE: i32 = 10;
+
 /// The Passage ID of the user whose external ID is exactly `external_id`, asked of the API.
 ///
 /// The API's `identifier` filter also matches emails and phone numbers, so a user found by it
-/// whose `external_id` differs is somebody else: that is "not found", never a user to act on.
-async fn find_user_id(ready: &Ready, external_id: &str) -> Result<String, Error> {
-    let operation = "find_user_by_external_id";
+/// whose `external_id` differs is somebody else: never a user to act on. The ID found is
+/// checked like a caller's before it is cached or put in a path; an unusable one is an error of
+/// `operation`, the operation it was looked up for.
+async fn find_user_id(
+    ready: &Ready,
+    operation: &'static str,
+    external_id: &str,
+) -> Result<String, Error> {
+    let lookup = "find_user_by_external_id";
     // Its own span, so that this request's status and attempts are recorded here and the
     // operation's span keeps those of the operation's own request.
     let span = tracing::debug_span!("passage_flex_lookup", status = Empty, attempts = Empty);
     let page = ready
-        .send(operation, Repeat::Safe, || {
+        .send(lookup, Repeat::Safe, || {
             users_api::list_paginated_users(
                 &ready.configuration,
                 &ready.app_id,
                 None,
-                Some(1),
+                Some(LOOKUP_PAGE_SIZE),
                 None,
                 None,
                 Some(external_id),
@@ -109,10 +144,17 @@ async fn find_user_id(ready: &Ready, external_id: &str) -> Result<String, Error>
         })
         .instrument(span)
         .await?;
-    match page.users.into_iter().next() {
-        Some(user) if user.external_id == external_id => Ok(user.id),
-        _ => Err(Error::UserNotFound(ApiError {
-            operation,
+    match page
+        .users
+        .into_iter()
+        .find(|user| user.external_id == external_id)
+    {
+        Some(user) => {
+            guard::path_segment_from_server(operation, "users[].id of the lookup", &user.id)?;
+            Ok(user.id)
+        }
+        None => Err(Error::UserNotFound(ApiError {
+            operation: lookup,
             // Reported as the API reports an unknown Passage user ID.
             status: 404,
             code: Some(ErrorCode::UserNotFound),

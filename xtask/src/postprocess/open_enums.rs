@@ -8,14 +8,15 @@
 //! Values are decoded as a `String` and matched (`#[serde(from = "String")]` and a generated
 //! `From<String>`), not with serde's untagged fallback: that one buffers every value and tries
 //! each variant in turn, which made decoding a page of users measurably slower. `Unknown` stays
-//! `#[serde(untagged)]` so that it serializes as the bare string it kept.
+//! `#[serde(untagged)]` so that it serializes as the bare string it kept. Each enum is
+//! `#[non_exhaustive]`, since a value Passage adds becomes a variant here, and gets `as_str`.
 
 use super::replace_counted;
 use crate::tree::Tree;
 use anyhow::{Context, Result, bail};
 
 const CLOSED_DERIVE: &str = "#[derive(Clone, Copy, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]\npub enum ";
-const OPEN_DERIVE: &str = "#[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]\n#[serde(from = \"String\")]\npub enum ";
+const OPEN_DERIVE: &str = "#[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]\n#[serde(from = \"String\")]\n#[non_exhaustive]\npub enum ";
 const UNKNOWN_VARIANT: &str = "    /// A value this version of the client does not know; Passage adds values over time.\n    \
      #[serde(untagged)]\n    Unknown(String),\n";
 const UNKNOWN_DISPLAY_ARM: &str = "            Self::Unknown(value) => f.write_str(value),\n";
@@ -40,7 +41,11 @@ pub fn open_string_enums(tree: &mut Tree) -> Result<()> {
         let variants = wire_values(&file, &text, &name)?;
         let text = insert_variant(&file, &text, &name)?;
         let text = insert_display_arm(&file, &text, &name)?;
-        let text = format!("{text}\n{}", from_string(&name, &variants));
+        let text = format!(
+            "{text}\n{}\n{}",
+            from_string(&name, &variants),
+            as_str(&name, &variants)
+        );
         tree.set_text(path, text);
         opened += 1;
     }
@@ -103,6 +108,17 @@ fn from_string(name: &str, variants: &[(String, String)]) -> String {
         .collect();
     format!(
         "impl From<String> for {name} {{\n    fn from(value: String) -> Self {{\n        match value.as_str() {{\n{arms}            _ => Self::Unknown(value),\n        }}\n    }}\n}}\n"
+    )
+}
+
+/// `as_str`, the value as sent on the wire without allocating, for callers that compare or log it.
+fn as_str(name: &str, variants: &[(String, String)]) -> String {
+    let arms: String = variants
+        .iter()
+        .map(|(value, variant)| format!("            Self::{variant} => {value:?},\n"))
+        .collect();
+    format!(
+        "impl {name} {{\n    /// The value as the API spells it.\n    pub fn as_str(&self) -> &str {{\n        match self {{\n{arms}            Self::Unknown(value) => value,\n        }}\n    }}\n}}\n"
     )
 }
 

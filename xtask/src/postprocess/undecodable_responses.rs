@@ -84,8 +84,10 @@ const DECODE_ANY_CONTENT_TYPE: &str = "        super::decode_json(&content).map_
 
 const IMPORTS: &str = "use super::{Error, configuration, ContentType};";
 const IMPORTS_WITHOUT_CONTENT_TYPE: &str = "use super::{Error, configuration};";
-const CONTENT_TYPE_ENUM_START: &str = "/// Internal use only\n/// A content type supported by this client.\n";
-const CONTENT_TYPE_ENUM_END: &str = "            return Self::Unsupported(content_type.to_string());\n        }\n    }\n}\n";
+const CONTENT_TYPE_ENUM_START: &str =
+    "/// Internal use only\n/// A content type supported by this client.\n";
+const CONTENT_TYPE_ENUM_END: &str =
+    "            return Self::Unsupported(content_type.to_string());\n        }\n    }\n}\n";
 
 pub fn keep_status_and_body(tree: &mut Tree) -> Result<()> {
     let step = "undecodable_responses";
@@ -119,13 +121,29 @@ pub fn keep_status_and_body(tree: &mut Tree) -> Result<()> {
     for path in tree.paths_under("src/apis", "_api.rs") {
         let file = path.to_string_lossy().into_owned();
         let text = tree.text(&file)?;
-        let text = replace_counted(step, &file, &text, IMPORTS, IMPORTS_WITHOUT_CONTENT_TYPE, Some(1))?;
+        let text = replace_counted(
+            step,
+            &file,
+            &text,
+            IMPORTS,
+            IMPORTS_WITHOUT_CONTENT_TYPE,
+            Some(1),
+        )?;
         let classified = text.matches(CONTENT_TYPE_CLASSIFIED).count();
-        let text = replace_counted(step, &file, &text, CONTENT_TYPE_CLASSIFIED, CONTENT_TYPE_KEPT, None)?;
+        let text = replace_counted(
+            step,
+            &file,
+            &text,
+            CONTENT_TYPE_CLASSIFIED,
+            CONTENT_TYPE_KEPT,
+            None,
+        )?;
         let (text, decoded) = decode_whatever_the_content_type(&text);
         // Every operation reads the header; those with a success body match on it once.
         if decoded == 0 || decoded > classified {
-            bail!("{step}: {file} reads the content type {classified} times but matches on it {decoded} times");
+            bail!(
+                "{step}: {file} reads the content type {classified} times but matches on it {decoded} times"
+            );
         }
         tree.set_text(path, text);
     }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum AppType {
     #[serde(rename = "complete")]
     Complete,
@@ -47,6 +48,17 @@ impl From<String> for AppType {
             "complete" => Self::Complete,
             "flex" => Self::Flex,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl AppType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Complete => "complete",
+            Self::Flex => "flex",
+            Self::Unknown(value) => value,
         }
     }
 }

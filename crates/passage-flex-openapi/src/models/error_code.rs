@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Machine-readable error code; the codes Passage lists, by the status it lists them under. Passage adds codes over time; clients must accept codes they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum ErrorCode {
     #[serde(rename = "invalid_request")]
     InvalidRequest,
@@ -186,6 +187,52 @@ impl From<String> for ErrorCode {
             "failed_to_sync_email_preferences" => Self::FailedToSyncEmailPreferences,
             "internal_server_error" => Self::InternalServerError,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ErrorCode {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::CustomProviderRequired => "custom_provider_required",
+            Self::InvalidAccessToken => "invalid_access_token",
+            Self::InvalidNonce => "invalid_nonce",
+            Self::OperationNotAllowed => "operation_not_allowed",
+            Self::CannotCreateTransaction => "cannot_create_transaction",
+            Self::CannotCreateOrganizationBillingPortalSession => {
+                "cannot_create_organization_billing_portal_session"
+            }
+            Self::CannotDeleteAdmin => "cannot_delete_admin",
+            Self::CannotDeleteOrganizationMember => "cannot_delete_organization_member",
+            Self::CannotSelfUpdateOrganizationMember => "cannot_self_update_organization_member",
+            Self::UserNotFound => "user_not_found",
+            Self::DeviceNotFound => "device_not_found",
+            Self::AppNotFound => "app_not_found",
+            Self::ApiKeyNotFound => "api_key_not_found",
+            Self::AdminNotFound => "admin_not_found",
+            Self::DomainNotFound => "domain_not_found",
+            Self::EmailProviderNotFound => "email_provider_not_found",
+            Self::EmailTemplateNotFound => "email_template_not_found",
+            Self::EventNotFound => "event_not_found",
+            Self::FunctionNotFound => "function_not_found",
+            Self::FunctionSecretKeyNotFound => "function_secret_key_not_found",
+            Self::FunctionVersionNotFound => "function_version_not_found",
+            Self::MetadataFieldNotFound => "metadata_field_not_found",
+            Self::NativeClientNotFound => "native_client_not_found",
+            Self::Oauth2AppNotFound => "oauth2_app_not_found",
+            Self::OrganizationMemberNotFound => "organization_member_not_found",
+            Self::SmsProviderNotFound => "sms_provider_not_found",
+            Self::SmsTemplateNotFound => "sms_template_not_found",
+            Self::SocialConnectionNotFound => "social_connection_not_found",
+            Self::UserHasNoPasskeys => "user_has_no_passkeys",
+            Self::UserAlreadyAdmin => "user_already_admin",
+            Self::UserAlreadyOrganizationMember => "user_already_organization_member",
+            Self::NativeClientAlreadyExists => "native_client_already_exists",
+            Self::FailedToSyncEmailPreferences => "failed_to_sync_email_preferences",
+            Self::InternalServerError => "internal_server_error",
+            Self::Unknown(value) => value,
         }
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum FontFamily {
     #[serde(rename = "Helvetica")]
     Helvetica,
@@ -120,6 +121,35 @@ impl From<String> for FontFamily {
             "Luminari" => Self::Luminari,
             "Comic Sans MS" => Self::ComicSansMs,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl FontFamily {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Helvetica => "Helvetica",
+            Self::Arial => "Arial",
+            Self::ArialBlack => "Arial Black",
+            Self::Verdana => "Verdana",
+            Self::Tahoma => "Tahoma",
+            Self::TrebuchetMs => "Trebuchet MS",
+            Self::Impact => "Impact",
+            Self::GillSans => "Gill Sans",
+            Self::TimesNewRoman => "Times New Roman",
+            Self::Georgia => "Georgia",
+            Self::Palatino => "Palatino",
+            Self::Baskerville => "Baskerville",
+            Self::AndalMono => "Andalé Mono",
+            Self::Courier => "Courier",
+            Self::Lucida => "Lucida",
+            Self::Monaco => "Monaco",
+            Self::BradleyHand => "Bradley Hand",
+            Self::BrushScriptMt => "Brush Script MT",
+            Self::Luminari => "Luminari",
+            Self::ComicSansMs => "Comic Sans MS",
+            Self::Unknown(value) => value,
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum SocialConnectionType {
     #[serde(rename = "apple")]
     Apple,
@@ -51,6 +52,18 @@ impl From<String> for SocialConnectionType {
             "github" => Self::Github,
             "google" => Self::Google,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl SocialConnectionType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Apple => "apple",
+            Self::Github => "github",
+            Self::Google => "google",
+            Self::Unknown(value) => value,
         }
     }
 }

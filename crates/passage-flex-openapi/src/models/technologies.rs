@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum Technologies {
     #[serde(rename = "react")]
     React,
@@ -72,6 +73,23 @@ impl From<String> for Technologies {
             "ios" => Self::Ios,
             "android" => Self::Android,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Technologies {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::React => "react",
+            Self::Go => "go",
+            Self::Vue => "vue",
+            Self::Angular => "angular",
+            Self::Python => "python",
+            Self::Javascript => "javascript",
+            Self::Ios => "ios",
+            Self::Android => "android",
+            Self::Unknown(value) => value,
         }
     }
 }

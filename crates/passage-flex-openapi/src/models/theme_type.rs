@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum ThemeType {
     #[serde(rename = "auto")]
     Auto,
@@ -51,6 +52,18 @@ impl From<String> for ThemeType {
             "light" => Self::Light,
             "dark" => Self::Dark,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl ThemeType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Light => "light",
+            Self::Dark => "dark",
+            Self::Unknown(value) => value,
         }
     }
 }

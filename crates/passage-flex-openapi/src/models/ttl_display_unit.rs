@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum TtlDisplayUnit {
     #[serde(rename = "s")]
     S,
@@ -55,6 +56,19 @@ impl From<String> for TtlDisplayUnit {
             "h" => Self::H,
             "d" => Self::D,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl TtlDisplayUnit {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S => "s",
+            Self::M => "m",
+            Self::H => "h",
+            Self::D => "d",
+            Self::Unknown(value) => value,
         }
     }
 }

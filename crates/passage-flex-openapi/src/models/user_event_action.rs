@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum UserEventAction {
     #[serde(rename = "register")]
     Register,
@@ -51,6 +52,18 @@ impl From<String> for UserEventAction {
             "login" => Self::Login,
             "other" => Self::Other,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl UserEventAction {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Register => "register",
+            Self::Login => "login",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
         }
     }
 }

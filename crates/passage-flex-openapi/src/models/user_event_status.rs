@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum UserEventStatus {
     #[serde(rename = "complete")]
     Complete,
@@ -47,6 +48,17 @@ impl From<String> for UserEventStatus {
             "complete" => Self::Complete,
             "incomplete" => Self::Incomplete,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl UserEventStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Complete => "complete",
+            Self::Incomplete => "incomplete",
+            Self::Unknown(value) => value,
         }
     }
 }

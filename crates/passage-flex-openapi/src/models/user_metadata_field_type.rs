@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum UserMetadataFieldType {
     #[serde(rename = "string")]
     String,
@@ -63,6 +64,21 @@ impl From<String> for UserMetadataFieldType {
             "phone" => Self::Phone,
             "email" => Self::Email,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl UserMetadataFieldType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Boolean => "boolean",
+            Self::Integer => "integer",
+            Self::Date => "date",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Unknown(value) => value,
         }
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum UserStatus {
     #[serde(rename = "active")]
     Active,
@@ -52,6 +53,18 @@ impl From<String> for UserStatus {
             "inactive" => Self::Inactive,
             "pending" => Self::Pending,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl UserStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Pending => "pending",
+            Self::Unknown(value) => value,
         }
     }
 }

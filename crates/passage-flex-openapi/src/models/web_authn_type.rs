@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
+#[non_exhaustive]
 pub enum WebAuthnType {
     #[serde(rename = "passkey")]
     Passkey,
@@ -52,6 +53,18 @@ impl From<String> for WebAuthnType {
             "security_key" => Self::SecurityKey,
             "platform" => Self::Platform,
             _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl WebAuthnType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Passkey => "passkey",
+            Self::SecurityKey => "security_key",
+            Self::Platform => "platform",
+            Self::Unknown(value) => value,
         }
     }
 }

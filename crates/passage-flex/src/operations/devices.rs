@@ -10,18 +10,22 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
     ) -> Result<Vec<PasskeyDevice>, Error> {
         let operation = "get_devices";
-        let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-            let response = ready
-                .send(operation, Repeat::Safe, || {
-                    user_devices_api::list_user_devices(
-                        &ready.configuration,
-                        &ready.app_id,
-                        &user_id,
-                    )
-                })
-                .await?;
-            Ok(response.devices.into_iter().map(Into::into).collect())
-        });
+        let call = self.with_user_id(
+            operation,
+            external_id.as_ref(),
+            |ready, user_id| async move {
+                let response = ready
+                    .send(operation, Repeat::Safe, || {
+                        user_devices_api::list_user_devices(
+                            &ready.configuration,
+                            &ready.app_id,
+                            &user_id,
+                        )
+                    })
+                    .await?;
+                Ok(response.devices.into_iter().map(Into::into).collect())
+            },
+        );
         traced(operation, call).await
     }
 
@@ -35,18 +39,22 @@ impl PassageFlex {
         let device_id = device_id.as_ref();
         let call = async {
             guard::path_segment("device_id", device_id)?;
-            self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-                ready
-                    .send(operation, Repeat::Safe, || {
-                        user_devices_api::delete_user_devices(
-                            &ready.configuration,
-                            &ready.app_id,
-                            &user_id,
-                            device_id,
-                        )
-                    })
-                    .await
-            })
+            self.with_user_id(
+                operation,
+                external_id.as_ref(),
+                |ready, user_id| async move {
+                    ready
+                        .send(operation, Repeat::Safe, || {
+                            user_devices_api::delete_user_devices(
+                                &ready.configuration,
+                                &ready.app_id,
+                                &user_id,
+                                device_id,
+                            )
+                        })
+                        .await
+                },
+            )
             .await
         };
         traced(operation, call).await

@@ -1,6 +1,7 @@
 use crate::client::Ready;
 use crate::retry::Repeat;
 use crate::telemetry::traced;
+use crate::types::UserQuery;
 use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, guard};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use passage_flex_openapi::apis::users_api;
@@ -9,7 +10,7 @@ use passage_flex_openapi::models;
 impl PassageFlex {
     /// The user `external_id`, with their passkeys.
     pub async fn get_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let call = self.with_user_id(external_id.as_ref(), fetch_user);
+        let call = self.with_user_id("get_user", external_id.as_ref(), fetch_user);
         traced("get_user", call).await
     }
 
@@ -30,7 +31,7 @@ impl PassageFlex {
         let external_id = external_id.as_ref();
         let call = async {
             let deleted = self
-                .with_user_id(external_id, |ready, user_id| async move {
+                .with_user_id(operation, external_id, |ready, user_id| async move {
                     ready
                         .send(operation, Repeat::Safe, || {
                             users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
@@ -47,14 +48,18 @@ impl PassageFlex {
     /// Lets the user `external_id` log in again after [`PassageFlex::deactivate_user`].
     pub async fn activate_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
         let operation = "activate_user";
-        let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-            let response = ready
-                .send(operation, Repeat::Safe, || {
-                    users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
-                })
-                .await?;
-            Ok(response.user.into())
-        });
+        let call = self.with_user_id(
+            operation,
+            external_id.as_ref(),
+            |ready, user_id| async move {
+                let response = ready
+                    .send(operation, Repeat::Safe, || {
+                        users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
+                    })
+                    .await?;
+                Ok(response.user.into())
+            },
+        );
         traced(operation, call).await
     }
 
@@ -64,14 +69,18 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
     ) -> Result<PassageUser, Error> {
         let operation = "deactivate_user";
-        let call = self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-            let response = ready
-                .send(operation, Repeat::Safe, || {
-                    users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
-                })
-                .await?;
-            Ok(response.user.into())
-        });
+        let call = self.with_user_id(
+            operation,
+            external_id.as_ref(),
+            |ready, user_id| async move {
+                let response = ready
+                    .send(operation, Repeat::Safe, || {
+                        users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
+                    })
+                    .await?;
+                Ok(response.user.into())
+            },
+        );
         traced(operation, call).await
     }
 
@@ -90,23 +99,27 @@ impl PassageFlex {
                 });
             };
             let fields = &fields;
-            self.with_user_id(external_id.as_ref(), |ready, user_id| async move {
-                let response = ready
-                    .send(operation, Repeat::Safe, || {
-                        let request = models::UpdateUserRequest {
-                            user_metadata: Some(fields.clone().into_iter().collect()),
-                            ..models::UpdateUserRequest::new()
-                        };
-                        users_api::update_user(
-                            &ready.configuration,
-                            &ready.app_id,
-                            &user_id,
-                            request,
-                        )
-                    })
-                    .await?;
-                Ok(response.user.into())
-            })
+            self.with_user_id(
+                operation,
+                external_id.as_ref(),
+                |ready, user_id| async move {
+                    let response = ready
+                        .send(operation, Repeat::Safe, || {
+                            let request = models::UpdateUserRequest {
+                                user_metadata: Some(fields.clone().into_iter().collect()),
+                                ..models::UpdateUserRequest::new()
+                            };
+                            users_api::update_user(
+                                &ready.configuration,
+                                &ready.app_id,
+                                &user_id,
+                                request,
+                            )
+                        })
+                        .await?;
+                    Ok(response.user.into())
+                },
+            )
             .await
         };
         traced(operation, call).await
@@ -130,15 +143,20 @@ impl PassageFlex {
         &self,
         options: ListUsersOptions,
     ) -> impl Stream<Item = Result<UserSummary, Error>> + Send + 'static {
-        let first = Cursor {
+        // Checked once, before anything is sent; a bad option is the stream's only item.
+        let first = options.to_query().map(|query| Cursor {
             client: self.clone(),
             page: 1,
             created_before: options.created_before,
-            options,
-        };
+            query,
+        });
         stream::try_unfold(Some(first), |cursor| async move {
             match cursor {
-                Some(cursor) => traced("list_users", cursor.next_page()).await.map(Some),
+                Some(Ok(cursor)) => {
+                    let (users, next) = traced("list_users", cursor.next_page()).await?;
+                    Ok(Some((users, next.map(Ok))))
+                }
+                Some(Err(invalid)) => Err(invalid),
                 None => Ok(None),
             }
         })
@@ -161,7 +179,7 @@ async fn fetch_user(ready: &Ready, user_id: String) -> Result<PassageUser, Error
 /// Where the user stream is: the next page to fetch, pinned to one `created_before`.
 struct Cursor {
     client: PassageFlex,
-    options: ListUsersOptions,
+    query: UserQuery,
     page: i32,
     created_before: Option<i64>,
 }
@@ -169,30 +187,24 @@ struct Cursor {
 impl Cursor {
     /// Fetches this page; returns its users and the cursor of the next page, if there is one.
     async fn next_page(self) -> Result<(Vec<UserSummary>, Option<Cursor>), Error> {
-        let page_size = i32::try_from(self.options.page_size)
-            .ok()
-            .filter(|size| *size >= 1)
-            .ok_or(Error::InvalidArgument {
-                argument: "page_size",
-                reason: "must be between 1 and i32::MAX",
-            })?;
         let ready = self.client.ready()?;
+        let query = &self.query;
         let response = ready
             .send("list_users", Repeat::Safe, || {
                 users_api::list_paginated_users(
                     &ready.configuration,
                     &ready.app_id,
                     Some(self.page),
-                    Some(page_size),
+                    Some(query.limit),
                     self.created_before,
-                    self.options.order_by.as_deref(),
-                    None,
-                    None,
-                    None,
-                    self.options.status.as_ref().map(crate::UserStatus::as_str),
-                    None,
-                    None,
-                    None,
+                    query.order_by.as_deref(),
+                    query.identifier.as_deref(),
+                    query.id.as_deref(),
+                    query.login_count.as_deref(),
+                    query.status.as_deref(),
+                    query.created_at.as_deref(),
+                    query.updated_at.as_deref(),
+                    query.last_login_at.as_deref(),
                 )
             })
             .await?;

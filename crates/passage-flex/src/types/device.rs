@@ -77,6 +77,7 @@ impl From<models::WebAuthnType> for WebAuthnType {
             models::WebAuthnType::SecurityKey => WebAuthnType::SecurityKey,
             models::WebAuthnType::Platform => WebAuthnType::Platform,
             models::WebAuthnType::Unknown(other) => WebAuthnType::Unknown(other),
+            other => WebAuthnType::Unknown(other.as_str().to_owned()),
         }
     }
 }

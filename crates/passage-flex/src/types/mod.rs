@@ -5,9 +5,14 @@ mod device;
 mod list_users;
 mod user;
 
-pub use app::{AppInfo, AppType};
+pub use app::{
+    AppInfo, AppSecret, AppType, AuthMethods, ElementCustomization, FontFamily, LayoutConfig,
+    Layouts, PasskeysAuthMethod, Technologies, ThemeType, TtlAuthMethod, TtlDisplayUnit,
+    UserMetadataField, UserMetadataFieldType,
+};
 pub use device::{DeviceIcons, PasskeyDevice, WebAuthnType};
-pub use list_users::ListUsersOptions;
+pub(crate) use list_users::UserQuery;
+pub use list_users::{Compare, ListUsersOptions, SortDirection, TextMatch, UserField};
 pub use user::{PassageUser, UserStatus, UserSummary};
 
 use chrono::{DateTime, FixedOffset, Utc};

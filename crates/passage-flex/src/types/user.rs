@@ -111,6 +111,7 @@ impl From<models::UserStatus> for UserStatus {
             models::UserStatus::Inactive => UserStatus::Inactive,
             models::UserStatus::Pending => UserStatus::Pending,
             models::UserStatus::Unknown(other) => UserStatus::Unknown(other),
+            other => UserStatus::Unknown(other.as_str().to_owned()),
         }
     }
 }
