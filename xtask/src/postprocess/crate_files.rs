@@ -38,9 +38,11 @@ fn readme(config: &CodegenConfig) -> String {
          Beyond the generator's output: response bodies stop at\n\
          `Configuration::max_response_bytes` (4 MiB unless set; `Error::ResponseTooLarge`),\n\
          error answers keep their headers (`ResponseContent::headers`, for `Retry-After`),\n\
-         success bodies that do not decode keep their status and body\n\
-         (`Error::UndecodableResponse`), and each response's status is recorded in the `status`\n\
-         field of the caller's `tracing` span, if it has one.\n",
+         success bodies are decoded as JSON whatever their `Content-Type` (as Passage's own\n\
+         clients do), and those that do not decode keep their status, content type and body\n\
+         (`Error::UndecodableResponse`), string enums keep unknown values (`Unknown(String)`),\n\
+         and each response's status is recorded in the `status` field of the caller's\n\
+         `tracing` span, if it has one.\n",
         version = config.generator.version,
         name = config.generator.name,
         spec = config.generator.spec,
