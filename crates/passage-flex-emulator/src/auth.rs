@@ -1,5 +1,5 @@
-//! The gates: the app's API key and app ID for the management API, the app ID alone for the
-//! endpoints a browser calls (it has no key).
+//! The gates: the app's API key and app ID for the management API (the key optional for
+//! `getApp`), the app ID alone for the endpoints a browser calls (it has no key).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
 use crate::failure::Failure;
-use crate::router::Shared;
+use crate::state::Shared;
 
 /// Proof, for a handler, that the request carries the app's API key and names its app.
 /// Wrong or missing key: 401 `invalid_access_token`, checked first; another app ID: 404
@@ -20,18 +20,38 @@ impl FromRequestParts<Arc<Shared>> for Authorized {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Failure> {
-        let presented = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim());
-        if presented != Some(shared.app.api_key.as_str()) {
+        if !parts.headers.contains_key(AUTHORIZATION) {
             return Err(Failure::invalid_access_token());
         }
+        OptionalKey::from_request_parts(parts, shared)
+            .await
+            .map(|_| Authorized)
+    }
+}
+
+/// Proof that the request names the app and that its key, if it sends one, is the app's: the
+/// gate of `getApp`, whose security is "bearer or none" (the app's public information is
+/// readable without a key). A key that is there but wrong is still 401 `invalid_access_token`,
+/// so a misconfigured client hears of it on its first call.
+pub(crate) struct OptionalKey;
+
+impl FromRequestParts<Arc<Shared>> for OptionalKey {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Arc<Shared>) -> Result<Self, Failure> {
+        if let Some(header) = parts.headers.get(AUTHORIZATION) {
+            let presented = header
+                .to_str()
+                .ok()
+                .and_then(|value| value.split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, token)| token.trim());
+            if presented != Some(shared.app.api_key.as_str()) {
+                return Err(Failure::invalid_access_token());
+            }
+        }
         require_app(parts, shared).await?;
-        Ok(Authorized)
+        Ok(OptionalKey)
     }
 }
 

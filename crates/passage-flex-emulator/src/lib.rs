@@ -8,16 +8,27 @@
 //!
 //! What behaves as the real service does:
 //!
-//! - a wrong or missing bearer key is 401 `invalid_access_token`; another app ID is 404
-//!   `app_not_found`; a malformed body or a missing or empty required field is 400
-//!   `invalid_request` naming the field;
+//! - a wrong or missing bearer key is 401 `invalid_access_token`, except that `getApp` also
+//!   answers without any key (its security is "bearer or none"; a wrong key is still 401);
+//!   another app ID is 404 `app_not_found`; a malformed body or a missing or empty required
+//!   field is 400 `invalid_request` naming the field;
 //! - a registration transaction for a new external ID creates the user (status `pending` until
 //!   its first passkey); an authentication transaction is 404 `user_not_found` for an unknown
 //!   user, 409 `user_has_no_passkeys` for a user with no passkey and 403 `operation_not_allowed`
 //!   for a deactivated one;
-//! - nonces are single-use and expire; transactions end with their ceremony and expire;
-//! - users list with pagination, exact-match filters and `order_by`; users can be updated,
-//!   deleted, activated and deactivated; passkeys can be revoked.
+//! - nonces are single-use and expire; an unknown, spent or expired one is 400 `invalid_nonce`
+//!   ("Could not verify nonce: nonce is invalid, expired, or cannot be found"), as Passage
+//!   answers; transactions end with their ceremony and expire;
+//! - users list with pagination (15 a page, newest first, unless `limit` (at most 500) and
+//!   `order_by` say otherwise), filters with the operators `ne:`, `gt:`, `lt:`, `like:`
+//!   (case-insensitive substring) and `not_like:`, a multi-field `order_by`, and `_links` that
+//!   carry the whole query; users can be updated, deleted, activated and deactivated; passkeys
+//!   can be revoked;
+//! - the management API answers only with Passage's error codes (the spec's `ErrorCode`), even
+//!   for a path or method it lacks (404 or 405 `invalid_request`). The emulator's own codes
+//!   (`transaction_not_found`, `handshake_not_found`, `credential_not_allowed` and the WebAuthn
+//!   checks such as `origin_not_allowed` or `challenge_mismatch`) come only from the
+//!   browser-facing endpoints and the control endpoint below.
 //!
 //! It is also a real WebAuthn relying party. The four endpoints Passage's browser SDK calls,
 //! `/v1/apps/{app_id}/register/transactions/webauthn/start|finish` and
@@ -75,6 +86,7 @@ mod render;
 mod request_log;
 mod router;
 mod server;
+mod state;
 mod store;
 
 pub use config::{

@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::router::Shared;
+use crate::state::Shared;
 
 pub(crate) async fn meter_api_request(
     State(shared): State<Arc<Shared>>,

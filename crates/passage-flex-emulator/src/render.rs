@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 
 use crate::config::AppConfig;
-use crate::list::{ListQuery, Page};
-use crate::store::{Device, User, UserStatus};
+use crate::list::ListQuery;
+use crate::store::{Device, Page, User, UserStatus};
 
 pub(crate) fn app(config: &AppConfig) -> models::AppResponse {
     let ttl = |seconds| models::TtlAuthMethod {

@@ -1,32 +1,18 @@
 //! The route table: the Passage management API under `/v1`, the emulator's own under `/emulator`.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
-use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::extract::OriginalUri;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, patch, post};
 use tower_http::cors::CorsLayer;
 
 use crate::config::AppConfig;
 use crate::failure::Failure;
 use crate::handlers::{app, ceremonies, control, devices, transactions, users};
-use crate::store::Store;
+use crate::state::Shared;
 use crate::{metering, request_log};
-
-/// What every request handler shares.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub app: AppConfig,
-    pub store: Store,
-    /// Requests to `/v1` so far, answered or not.
-    pub api_requests: AtomicU64,
-    /// Added before every `/v1` answer.
-    pub latency: Duration,
-    /// Verifies the browser's WebAuthn responses.
-    pub relying_party: webauthn_rs::prelude::Webauthn,
-}
 
 /// The endpoints Passage's browser SDK calls, with CORS for the app's origins only: a page on
 /// any other origin gets no `Access-Control-Allow-Origin` and its browser refuses the answer.
@@ -59,7 +45,17 @@ fn browser_api(app: &AppConfig) -> Router<Arc<Shared>> {
             "/apps/{app_id}/authenticate/transactions/webauthn/finish",
             post(ceremonies::authenticate_finish),
         )
+        // Before the CORS layer, which must still see (and answer) the preflight OPTIONS.
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(cors)
+}
+
+/// A method the path does not take: 405 `invalid_request`, with axum's `Allow` header.
+async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> Failure {
+    Failure::invalid_request_with(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method}", uri.path()),
+    )
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -97,7 +93,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/apps/{app_id}/users/{user_id}/devices/{device_id}",
             axum::routing::delete(devices::revoke),
         )
+        .method_not_allowed_fallback(method_not_allowed)
         .merge(browser_api(&shared.app))
+        // Under /v1 even a path the API lacks answers with one of Passage's codes.
+        .fallback(|method: Method, OriginalUri(uri): OriginalUri| async move {
+            Failure::invalid_request_with(
+                StatusCode::NOT_FOUND,
+                format!("no such endpoint: {method} {}", uri.path()),
+            )
+        })
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
             metering::meter_api_request,

@@ -11,7 +11,8 @@ use tokio::task::JoinHandle;
 
 use crate::config::Settings;
 use crate::failure::Failure;
-use crate::router::{Shared, router};
+use crate::router::router;
+use crate::state::Shared;
 use crate::store::{Completion, Store};
 
 /// Settings for an [`Emulator`], from [`Emulator::builder`].

@@ -1,12 +1,12 @@
-//! `GET /v1/apps/{app_id}`.
+//! `GET /v1/apps/{app_id}`: readable with the app's key or without any.
 
 use axum::Json;
 use passage_flex_openapi::models::AppResponse;
 
 use super::AppState;
-use crate::auth::Authorized;
+use crate::auth::OptionalKey;
 use crate::render;
 
-pub(crate) async fn get_app(_: Authorized, state: AppState) -> Json<AppResponse> {
+pub(crate) async fn get_app(_: OptionalKey, state: AppState) -> Json<AppResponse> {
     Json(render::app(&state.app))
 }

@@ -3,11 +3,10 @@
 //! capability. Request and answer shapes are those the official browser SDK sends and expects.
 
 use axum::Json;
-use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::AppState;
+use super::{ApiBody, AppState};
 use crate::auth::KnownApp;
 use crate::body::JsonObject;
 use crate::failure::Failure;
@@ -18,7 +17,7 @@ use crate::failure::Failure;
 pub(crate) async fn register_start(
     _: KnownApp,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<Value>, Failure> {
     let body = JsonObject::parse(&body)?;
     let transaction_id = body.required_string("transaction_id")?;
@@ -38,7 +37,7 @@ pub(crate) async fn register_start(
 pub(crate) async fn register_finish(
     _: KnownApp,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<Value>, Failure> {
     let body = JsonObject::parse(&body)?;
     let handshake_id = body.required_string("handshake_id")?;
@@ -60,7 +59,7 @@ pub(crate) async fn register_finish(
 pub(crate) async fn authenticate_start(
     _: KnownApp,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<Value>, Failure> {
     let body = JsonObject::parse_optional(&body)?;
     let transaction_id = body.optional_string("transaction_id")?;
@@ -78,7 +77,7 @@ pub(crate) async fn authenticate_start(
 pub(crate) async fn authenticate_finish(
     _: KnownApp,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<Value>, Failure> {
     let body = JsonObject::parse(&body)?;
     let handshake_id = body.required_string("handshake_id")?;

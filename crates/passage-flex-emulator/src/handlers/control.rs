@@ -2,10 +2,9 @@
 //! what only a browser could do against the real service.
 
 use axum::Json;
-use axum::body::Bytes;
 use serde_json::{Value, json};
 
-use super::{ApiPath, AppState};
+use super::{ApiBody, ApiPath, AppState};
 use crate::auth::KnownApp;
 use crate::body::JsonObject;
 use crate::failure::Failure;
@@ -19,7 +18,7 @@ pub(crate) async fn complete_transaction(
     _: KnownApp,
     state: AppState,
     ApiPath((_, transaction_id)): ApiPath<(String, String)>,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<Value>, Failure> {
     let body = JsonObject::parse_optional(&body)?;
     let device_id = body.optional_string("device_id")?;

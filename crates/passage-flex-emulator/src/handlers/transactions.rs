@@ -1,11 +1,10 @@
 //! Registration and authentication transactions, and nonce verification.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use passage_flex_openapi::models::{AuthenticateVerifyNonceResponse, CreateTransactionResponse};
 
-use super::AppState;
+use super::{ApiBody, AppState};
 use crate::auth::Authorized;
 use crate::body::JsonObject;
 use crate::failure::Failure;
@@ -15,7 +14,7 @@ type Created = (StatusCode, Json<CreateTransactionResponse>);
 pub(crate) async fn create_register(
     _: Authorized,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Created, Failure> {
     let body = JsonObject::parse(&body)?;
     let external_id = body.required_string("external_id")?;
@@ -32,7 +31,7 @@ pub(crate) async fn create_register(
 pub(crate) async fn create_authenticate(
     _: Authorized,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Created, Failure> {
     let body = JsonObject::parse(&body)?;
     let external_id = body.required_string("external_id")?;
@@ -46,7 +45,7 @@ pub(crate) async fn create_authenticate(
 pub(crate) async fn verify_nonce(
     _: Authorized,
     state: AppState,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<AuthenticateVerifyNonceResponse>, Failure> {
     let body = JsonObject::parse(&body)?;
     let nonce = body.required_string("nonce")?;

@@ -1,12 +1,11 @@
 //! Users by Passage user ID: list, get, update, delete, activate, deactivate.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use passage_flex_openapi::models::{ListPaginatedUsersResponse, UserResponse};
 
-use super::{ApiPath, AppState};
+use super::{ApiBody, ApiPath, AppState};
 use crate::auth::Authorized;
 use crate::body::JsonObject;
 use crate::failure::Failure;
@@ -36,7 +35,7 @@ pub(crate) async fn update(
     _: Authorized,
     state: AppState,
     ApiPath((_, user_id)): ApiPath<(String, String)>,
-    body: Bytes,
+    ApiBody(body): ApiBody,
 ) -> Result<Json<UserResponse>, Failure> {
     let body = JsonObject::parse(&body)?;
     let update = UserUpdate {

@@ -17,7 +17,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use super::{Completion, Data, Store, TransactionKind, User, new_id, refuse_inactive};
-use crate::failure::Failure;
+use crate::failure::{EmulatorCode, Failure};
 
 /// A ceremony started and not yet finished.
 #[derive(Debug)]
@@ -342,16 +342,16 @@ fn refused(err: &WebauthnError) -> Failure {
         return Failure::credential_not_allowed(err.to_string());
     }
     let code = match err {
-        WebauthnError::InvalidRPOrigin => "origin_not_allowed",
-        WebauthnError::InvalidRPIDHash => "rp_id_mismatch",
-        WebauthnError::MismatchedChallenge => "challenge_mismatch",
-        WebauthnError::InvalidClientDataType => "wrong_ceremony_type",
-        WebauthnError::UserNotPresent => "user_not_present",
-        WebauthnError::UserNotVerified => "user_not_verified",
-        WebauthnError::AuthenticationFailure => "invalid_signature",
-        WebauthnError::CredentialPossibleCompromise => "sign_count_decreased",
-        WebauthnError::CredentialExcludedFromRequest => "credential_excluded",
-        _ => "webauthn_verification_failed",
+        WebauthnError::InvalidRPOrigin => EmulatorCode::OriginNotAllowed,
+        WebauthnError::InvalidRPIDHash => EmulatorCode::RpIdMismatch,
+        WebauthnError::MismatchedChallenge => EmulatorCode::ChallengeMismatch,
+        WebauthnError::InvalidClientDataType => EmulatorCode::WrongCeremonyType,
+        WebauthnError::UserNotPresent => EmulatorCode::UserNotPresent,
+        WebauthnError::UserNotVerified => EmulatorCode::UserNotVerified,
+        WebauthnError::AuthenticationFailure => EmulatorCode::InvalidSignature,
+        WebauthnError::CredentialPossibleCompromise => EmulatorCode::SignCountDecreased,
+        WebauthnError::CredentialExcludedFromRequest => EmulatorCode::CredentialExcluded,
+        _ => EmulatorCode::WebauthnVerificationFailed,
     };
     Failure::ceremony_refused(code, err.to_string())
 }

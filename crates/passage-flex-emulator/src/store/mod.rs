@@ -11,9 +11,12 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
-use crate::list::{ListQuery, Page};
+use crate::list::ListQuery;
 
 mod ceremonies;
+mod list;
+
+pub(crate) use list::Page;
 
 /// A user as the emulator keeps it.
 #[derive(Debug, Clone)]
@@ -45,15 +48,7 @@ pub(crate) enum UserStatus {
 }
 
 impl UserStatus {
-    pub(crate) fn parse(value: &str) -> Option<Self> {
-        match value {
-            "active" => Some(Self::Active),
-            "inactive" => Some(Self::Inactive),
-            "pending" => Some(Self::Pending),
-            _ => None,
-        }
-    }
-
+    /// The status as the API spells it, for the list's filters and order.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
@@ -375,7 +370,7 @@ impl Store {
 
     pub(crate) fn list_users(&self, query: &ListQuery) -> Page {
         let data = self.lock();
-        query.page_of(data.users.values())
+        list::page_of(query, data.users.values())
     }
 
     pub(crate) fn user(&self, user_id: &str) -> Result<User, Failure> {

@@ -1,0 +1,21 @@
+//! What every request handler shares. Its own module so that the router, the gates, the
+//! metering and the handlers all read it without depending on one another.
+
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use crate::config::AppConfig;
+use crate::store::Store;
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub app: AppConfig,
+    pub store: Store,
+    /// Requests to `/v1` so far, answered or not.
+    pub api_requests: AtomicU64,
+    /// Added before every `/v1` answer.
+    pub latency: Duration,
+    /// Verifies the browser's WebAuthn responses.
+    pub relying_party: webauthn_rs::prelude::Webauthn,
+}
