@@ -294,17 +294,22 @@ async fn user_list_links_filters_and_query_errors() {
         .iter()
         .map(|u| u["external_id"].clone())
         .collect();
-    assert_eq!(ids, [json!("c"), json!("d")]);
+    // Newest first unless told otherwise.
+    assert_eq!(ids, [json!("c"), json!("b")]);
     let pinned = page["created_before"].as_i64().unwrap();
     let links = &page["_links"];
     let app = env.emulator.app_id();
     assert_eq!(
         links["next"]["href"],
-        format!("/v1/apps/{app}/users?page=3&limit=2&created_before={pinned}")
+        format!(
+            "/v1/apps/{app}/users?page=3&limit=2&order_by=created_at%3ADESC&created_before={pinned}"
+        )
     );
     assert_eq!(
         links["previous"]["href"],
-        format!("/v1/apps/{app}/users?page=1&limit=2&created_before={pinned}")
+        format!(
+            "/v1/apps/{app}/users?page=1&limit=2&order_by=created_at%3ADESC&created_before={pinned}"
+        )
     );
     let (_, last) = call(
         Method::GET,
@@ -316,8 +321,12 @@ async fn user_list_links_filters_and_query_errors() {
     assert_eq!(last["_links"]["next"]["href"], "");
     assert_eq!(last["users"].as_array().unwrap().len(), 1);
 
-    // Exact-match filters, including a timestamp read back from the API.
-    let created_at = carol.created_at.to_rfc3339();
+    // Exact-match filters, including a timestamp read back from the API, in the filters' fixed
+    // form.
+    let created_at = carol
+        .created_at
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string();
     let by_time =
         reqwest::Url::parse_with_params(&env.api_url("/users"), [("created_at", &created_at)])
             .unwrap();
@@ -345,10 +354,12 @@ async fn user_list_links_filters_and_query_errors() {
     for (query, naming) in [
         ("page=0", "page"),
         ("limit=x", "limit"),
-        ("status=gone", "status"),
+        ("limit=501", "limit"),
         ("order_by=created_at", "order_by"),
         ("order_by=secret:ASC", "order_by"),
         ("created_at=yesterday", "created_at"),
+        // RFC 3339, but not the fixed form.
+        ("created_at=2024-06-01T12:00:00Z", "created_at"),
     ] {
         let (status, body) = call(
             Method::GET,
