@@ -743,8 +743,6 @@ async fn management_errors_use_only_passages_codes() {
         .as_str()
         .unwrap()
         .to_owned();
-    let app = api.emulator.app_id().to_owned();
-    let base = api.emulator.base_url();
     // A nonce of a user deactivated before it is verified.
     let nonce_of_dan = {
         let activate = api
@@ -759,388 +757,201 @@ async fn management_errors_use_only_passages_codes() {
         nonce
     };
     let huge = format!(r#"{{"external_id": "{}"}}"#, "x".repeat(3 << 20));
-    let v1 = |rest: &str| format!("{base}/v1/apps/{app}{rest}");
-    let other_app = |rest: &str| format!("{base}/v1/apps/another_app{rest}");
-    let register = r#"{"external_id": "zed", "passkey_display_name": "Zed"}"#;
     let nonce_body = format!(r#"{{"nonce": "{nonce_of_dan}"}}"#);
+    let (get, post, patch, delete, put) = (
+        Method::GET,
+        Method::POST,
+        Method::PATCH,
+        Method::DELETE,
+        Method::PUT,
+    );
+    let user = |rest: &str| format!("/users/{ada}{rest}");
+    let device = format!("/users/{ada}/devices/{ada_device}");
+    let register = r#"{"external_id": "zed", "passkey_display_name": "Zed"}"#;
+    let empty = Some("{}");
 
-    let cases: Vec<(Method, String, Key, Option<&str>, StatusCode, &str)> = vec![
-        // The key, on every operation.
+    // Each group: the answer expected, the key sent, and the requests (method, path under the
+    // app, body).
+    let groups: Vec<(StatusCode, &str, Key, Vec<(&Method, String, Option<&str>)>)> = vec![
+        // The key, on every operation but getApp (which takes none, but not a wrong one).
         (
-            Method::GET,
-            v1("/users"),
-            Key::None,
-            None,
             StatusCode::UNAUTHORIZED,
             "invalid_access_token",
+            Key::None,
+            vec![
+                (&post, "/transactions/register".into(), Some(register)),
+                (&post, "/transactions/authenticate".into(), empty),
+                (&post, "/authenticate/verify".into(), empty),
+                (&get, "/users".into(), None),
+                (&get, user(""), None),
+                (&patch, user(""), empty),
+                (&delete, user(""), None),
+                (&patch, user("/activate"), None),
+                (&patch, user("/deactivate"), None),
+                (&get, user("/devices"), None),
+                (&delete, device.clone(), None),
+            ],
         ),
         (
-            Method::GET,
-            v1(""),
+            StatusCode::UNAUTHORIZED,
+            "invalid_access_token",
             Key::Header("Bearer nope"),
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
+            vec![
+                (&get, String::new(), None),
+                (&post, "/transactions/register".into(), Some(register)),
+                (&get, "/users".into(), None),
+            ],
         ),
+        // Bodies and queries.
         (
-            Method::POST,
-            v1("/transactions/register"),
-            Key::Header("Bearer nope"),
-            Some(register),
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::POST,
-            v1("/transactions/authenticate"),
-            Key::None,
-            Some("{}"),
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::POST,
-            v1("/authenticate/verify"),
-            Key::None,
-            Some("{}"),
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::GET,
-            v1(&format!("/users/{ada}")),
-            Key::None,
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::PATCH,
-            v1(&format!("/users/{ada}")),
-            Key::None,
-            Some("{}"),
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::DELETE,
-            v1(&format!("/users/{ada}")),
-            Key::None,
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::PATCH,
-            v1(&format!("/users/{ada}/activate")),
-            Key::None,
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::PATCH,
-            v1(&format!("/users/{ada}/deactivate")),
-            Key::None,
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::GET,
-            v1(&format!("/users/{ada}/devices")),
-            Key::None,
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        (
-            Method::DELETE,
-            v1(&format!("/users/{ada}/devices/{ada_device}")),
-            Key::None,
-            None,
-            StatusCode::UNAUTHORIZED,
-            "invalid_access_token",
-        ),
-        // Another app.
-        (
-            Method::GET,
-            other_app(""),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "app_not_found",
-        ),
-        (
-            Method::GET,
-            other_app("/users"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "app_not_found",
-        ),
-        (
-            Method::POST,
-            other_app("/authenticate/verify"),
-            Key::App,
-            Some("{}"),
-            StatusCode::NOT_FOUND,
-            "app_not_found",
-        ),
-        (
-            Method::DELETE,
-            other_app(&format!("/users/{ada}/devices/{ada_device}")),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "app_not_found",
-        ),
-        // Bodies.
-        (
-            Method::POST,
-            v1("/transactions/register"),
-            Key::App,
-            Some("{not json"),
             StatusCode::BAD_REQUEST,
             "invalid_request",
+            Key::App,
+            vec![
+                (&post, "/transactions/register".into(), Some("{not json")),
+                (
+                    &post,
+                    "/transactions/register".into(),
+                    Some(r#"{"external_id": "zed"}"#),
+                ),
+                (&post, "/transactions/authenticate".into(), Some("[]")),
+                (
+                    &post,
+                    "/authenticate/verify".into(),
+                    Some(r#"{"nonce": ""}"#),
+                ),
+                (&patch, user(""), Some(r#"{"email": 7}"#)),
+                (&patch, user(""), Some(r#"{"user_metadata": []}"#)),
+                (&get, "/users?limit=501".into(), None),
+                (&get, "/users?order_by=identifier:ASC".into(), None),
+                (&get, "/users?created_at=like:2024".into(), None),
+            ],
         ),
         (
-            Method::POST,
-            v1("/transactions/register"),
-            Key::App,
-            Some(r#"{"external_id": "zed"}"#),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            Method::POST,
-            v1("/transactions/authenticate"),
-            Key::App,
-            Some("[]"),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            Method::POST,
-            v1("/authenticate/verify"),
-            Key::App,
-            Some(r#"{"nonce": ""}"#),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            Method::PATCH,
-            v1(&format!("/users/{ada}")),
-            Key::App,
-            Some(r#"{"email": 7}"#),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            Method::PATCH,
-            v1(&format!("/users/{ada}")),
-            Key::App,
-            Some(r#"{"user_metadata": []}"#),
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            Method::POST,
-            v1("/transactions/register"),
-            Key::App,
-            Some(&huge),
             StatusCode::PAYLOAD_TOO_LARGE,
             "invalid_request",
-        ),
-        // The query.
-        (
-            Method::GET,
-            v1("/users?limit=501"),
             Key::App,
-            None,
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
+            vec![(&post, "/transactions/register".into(), Some(&huge))],
         ),
         (
-            Method::GET,
-            v1("/users?order_by=identifier:ASC"),
-            Key::App,
-            None,
             StatusCode::BAD_REQUEST,
-            "invalid_request",
-        ),
-        (
-            Method::GET,
-            v1("/users?created_at=like:2024"),
+            "invalid_nonce",
             Key::App,
-            None,
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
+            vec![(
+                &post,
+                "/authenticate/verify".into(),
+                Some(r#"{"nonce": "made-up"}"#),
+            )],
         ),
         // Users and devices.
         (
-            Method::POST,
-            v1("/transactions/authenticate"),
-            Key::App,
-            Some(r#"{"external_id": "nobody"}"#),
             StatusCode::NOT_FOUND,
             "user_not_found",
+            Key::App,
+            vec![
+                (
+                    &post,
+                    "/transactions/authenticate".into(),
+                    Some(r#"{"external_id": "nobody"}"#),
+                ),
+                (&get, "/users/nobody".into(), None),
+                (&patch, "/users/nobody".into(), empty),
+                (&delete, "/users/nobody".into(), None),
+                (&patch, "/users/nobody/activate".into(), None),
+                (&patch, "/users/nobody/deactivate".into(), None),
+                (&get, "/users/nobody/devices".into(), None),
+                (&delete, format!("/users/nobody/devices/{ada_device}"), None),
+            ],
         ),
         (
-            Method::POST,
-            v1("/transactions/authenticate"),
+            StatusCode::NOT_FOUND,
+            "device_not_found",
             Key::App,
-            Some(r#"{"external_id": "carol"}"#),
+            vec![
+                (
+                    &delete,
+                    format!("/users/{carol}/devices/{ada_device}"),
+                    None,
+                ),
+                (&delete, user("/devices/nothing"), None),
+            ],
+        ),
+        (
             StatusCode::CONFLICT,
             "user_has_no_passkeys",
-        ),
-        (
-            Method::POST,
-            v1("/transactions/authenticate"),
             Key::App,
-            Some(r#"{"external_id": "dan"}"#),
+            vec![(
+                &post,
+                "/transactions/authenticate".into(),
+                Some(r#"{"external_id": "carol"}"#),
+            )],
+        ),
+        // A deactivated user can neither register, nor log in, nor be proven by a nonce.
+        (
             StatusCode::FORBIDDEN,
             "operation_not_allowed",
-        ),
-        (
-            Method::POST,
-            v1("/transactions/register"),
             Key::App,
-            Some(r#"{"external_id": "dan", "passkey_display_name": "Dan"}"#),
-            StatusCode::FORBIDDEN,
-            "operation_not_allowed",
-        ),
-        (
-            Method::POST,
-            v1("/authenticate/verify"),
-            Key::App,
-            Some(&nonce_body),
-            StatusCode::FORBIDDEN,
-            "operation_not_allowed",
-        ),
-        (
-            Method::POST,
-            v1("/authenticate/verify"),
-            Key::App,
-            Some(r#"{"nonce": "made-up"}"#),
-            StatusCode::BAD_REQUEST,
-            "invalid_nonce",
-        ),
-        (
-            Method::GET,
-            v1("/users/nobody"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::PATCH,
-            v1("/users/nobody"),
-            Key::App,
-            Some("{}"),
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::DELETE,
-            v1("/users/nobody"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::PATCH,
-            v1("/users/nobody/activate"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::PATCH,
-            v1("/users/nobody/deactivate"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::GET,
-            v1("/users/nobody/devices"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::DELETE,
-            v1(&format!("/users/nobody/devices/{ada_device}")),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "user_not_found",
-        ),
-        (
-            Method::DELETE,
-            v1(&format!("/users/{carol}/devices/{ada_device}")),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "device_not_found",
-        ),
-        (
-            Method::DELETE,
-            v1(&format!("/users/{ada}/devices/nothing")),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "device_not_found",
+            vec![
+                (
+                    &post,
+                    "/transactions/authenticate".into(),
+                    Some(r#"{"external_id": "dan"}"#),
+                ),
+                (
+                    &post,
+                    "/transactions/register".into(),
+                    Some(r#"{"external_id": "dan", "passkey_display_name": "Dan"}"#),
+                ),
+                (&post, "/authenticate/verify".into(), Some(&nonce_body)),
+            ],
         ),
         // What the API does not have: a path, a method.
         (
-            Method::GET,
-            v1("/no/such/thing"),
-            Key::App,
-            None,
             StatusCode::NOT_FOUND,
             "invalid_request",
+            Key::App,
+            vec![(&get, "/no/such/thing".into(), None)],
         ),
         (
-            Method::GET,
-            format!("{base}/v1/elsewhere"),
-            Key::App,
-            None,
-            StatusCode::NOT_FOUND,
-            "invalid_request",
-        ),
-        (
-            Method::PUT,
-            v1(&format!("/users/{ada}")),
-            Key::App,
-            Some("{}"),
             StatusCode::METHOD_NOT_ALLOWED,
             "invalid_request",
-        ),
-        (
-            Method::POST,
-            v1("/users"),
             Key::App,
-            Some("{}"),
-            StatusCode::METHOD_NOT_ALLOWED,
-            "invalid_request",
-        ),
-        (
-            Method::DELETE,
-            v1(""),
-            Key::App,
-            None,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "invalid_request",
+            vec![
+                (&put, user(""), empty),
+                (&post, "/users".into(), empty),
+                (&delete, String::new(), None),
+            ],
         ),
     ];
-    for (method, url, key, body, status, code) in cases {
+    let base = api.emulator.base_url();
+    let mut requests: Vec<(StatusCode, &str, Key, Method, String, Option<&str>)> = Vec::new();
+    for (status, code, key, group) in groups {
+        for (method, rest, body) in group {
+            requests.push((status, code, key, method.clone(), api.url(&rest), body));
+        }
+    }
+    // Another app, with or without a key; a path outside every app.
+    for (method, rest, body) in [
+        (&get, "", None),
+        (&get, "/users", None),
+        (&post, "/authenticate/verify", empty),
+        (&delete, device.as_str(), None),
+    ] {
+        let url = format!("{base}/v1/apps/another_app{rest}");
+        let (status, code) = (StatusCode::NOT_FOUND, "app_not_found");
+        requests.push((status, code, Key::App, method.clone(), url, body));
+    }
+    let elsewhere = format!("{base}/v1/elsewhere");
+    requests.push((
+        StatusCode::NOT_FOUND,
+        "invalid_request",
+        Key::App,
+        get.clone(),
+        elsewhere,
+        None,
+    ));
+
+    for (status, code, key, method, url, body) in requests {
         let answer = api.send(method.clone(), &url, key, body).await;
         let what = format!("{method} {url}");
         assert_eq!(
@@ -1187,5 +998,13 @@ async fn ceremony_codes_come_from_the_browser_facing_endpoints() {
             "{step}"
         );
         assert!(!PASSAGE_CODES.contains(&answer.code()));
+        // A method they do not take is refused in Passage's shape, and CORS preflights still
+        // pass (`emulator_webauthn` checks those).
+        let wrong = api.send(Method::GET, &start, Key::None, None).await;
+        assert_eq!(
+            (wrong.status, wrong.code()),
+            (StatusCode::METHOD_NOT_ALLOWED, "invalid_request")
+        );
+        assert_eq!(wrong.headers[ALLOW], "POST");
     }
 }
