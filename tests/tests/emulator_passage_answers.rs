@@ -733,6 +733,18 @@ async fn links_carry_the_whole_query() {
     assert_eq!(beyond.body["_links"]["next"]["href"], "");
 }
 
+/// A request of [`management_errors_use_only_passages_codes`]: method, path under the app, body.
+type Request<'a> = (&'a Method, String, Option<&'a str>);
+/// The answer a request must get, with the request: status, code, key, method, URL, body.
+type Expected<'a> = (
+    StatusCode,
+    &'a str,
+    Key<'a>,
+    Method,
+    String,
+    Option<&'a str>,
+);
+
 /// Every refusal the management endpoints can make, each checked for its status and its code,
 /// and every code one of Passage's 35.
 #[tokio::test]
@@ -772,7 +784,7 @@ async fn management_errors_use_only_passages_codes() {
 
     // Each group: the answer expected, the key sent, and the requests (method, path under the
     // app, body).
-    let groups: Vec<(StatusCode, &str, Key, Vec<(&Method, String, Option<&str>)>)> = vec![
+    let groups: Vec<(StatusCode, &str, Key, Vec<Request>)> = vec![
         // The key, on every operation but getApp (which takes none, but not a wrong one).
         (
             StatusCode::UNAUTHORIZED,
@@ -924,7 +936,7 @@ async fn management_errors_use_only_passages_codes() {
         ),
     ];
     let base = api.emulator.base_url();
-    let mut requests: Vec<(StatusCode, &str, Key, Method, String, Option<&str>)> = Vec::new();
+    let mut requests: Vec<Expected> = Vec::new();
     for (status, code, key, group) in groups {
         for (method, rest, body) in group {
             requests.push((status, code, key, method.clone(), api.url(&rest), body));
