@@ -74,7 +74,7 @@ async fn each_operation_has_a_span_with_its_outcome_and_no_secret() {
         r#"user_id_cache="hit""#,
         "status=200",
         "status=201",
-        "status=401",
+        "status=400",
         "attempts=1",
         "duration_ms=",
         "passage_flex: failed",
