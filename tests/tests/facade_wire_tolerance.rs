@@ -92,108 +92,34 @@ async fn every_operation_decodes_json_whatever_the_content_type() {
         let user = json!({"user": user_json("psg_1", "user-42")});
 
         lookup(&server, content_type).await;
-        stub(
-            &server,
-            GET,
-            app_path(""),
-            200,
-            Some(json!({"app": app_json()})),
-            content_type,
-        )
-        .await;
-        let transaction = Some(json!({"transaction_id": "txn_1"}));
-        stub(
-            &server,
-            POST,
-            app_path("/transactions/register"),
-            201,
-            transaction.clone(),
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            POST,
-            app_path("/transactions/authenticate"),
-            201,
-            transaction,
-            content_type,
-        )
-        .await;
-        let verified = Some(json!({"external_id": "user-42"}));
-        stub(
-            &server,
-            POST,
-            app_path("/authenticate/verify"),
-            200,
-            verified,
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            GET,
-            app_path("/users/psg_1"),
-            200,
-            Some(user.clone()),
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            PATCH,
-            app_path("/users/psg_1"),
-            200,
-            Some(user.clone()),
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            PATCH,
-            app_path("/users/psg_1/activate"),
-            200,
-            Some(user.clone()),
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            PATCH,
-            app_path("/users/psg_1/deactivate"),
-            200,
-            Some(user),
-            content_type,
-        )
-        .await;
-        let devices = Some(json!({"devices": [device_json("dev_1", "passkey")]}));
-        stub(
-            &server,
-            GET,
-            app_path("/users/psg_1/devices"),
-            200,
-            devices,
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            DELETE,
-            app_path("/users/psg_1/devices/dev_1"),
-            200,
-            None,
-            content_type,
-        )
-        .await;
-        stub(
-            &server,
-            DELETE,
-            app_path("/users/psg_1"),
-            200,
-            None,
-            content_type,
-        )
-        .await;
+        let transaction = json!({"transaction_id": "txn_1"});
+        let devices = json!({"devices": [device_json("dev_1", "passkey")]});
+        let answers = [
+            (GET, "", 200, Some(json!({"app": app_json()}))),
+            (
+                POST,
+                "/transactions/register",
+                201,
+                Some(transaction.clone()),
+            ),
+            (POST, "/transactions/authenticate", 201, Some(transaction)),
+            (
+                POST,
+                "/authenticate/verify",
+                200,
+                Some(json!({"external_id": "user-42"})),
+            ),
+            (GET, "/users/psg_1", 200, Some(user.clone())),
+            (PATCH, "/users/psg_1", 200, Some(user.clone())),
+            (PATCH, "/users/psg_1/activate", 200, Some(user.clone())),
+            (PATCH, "/users/psg_1/deactivate", 200, Some(user)),
+            (GET, "/users/psg_1/devices", 200, Some(devices)),
+            (DELETE, "/users/psg_1/devices/dev_1", 200, None),
+            (DELETE, "/users/psg_1", 200, None),
+        ];
+        for (method, path, status, body) in answers {
+            stub(&server, method, app_path(path), status, body, content_type).await;
+        }
 
         let app = ok(passage.get_app().await, "get_app", content_type);
         assert_eq!(app.id, APP_ID);
