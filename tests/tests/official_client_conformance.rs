@@ -844,3 +844,100 @@ async fn bad_requests_are_typed_400_invalid_request() {
         code,
     );
 }
+
+#[tokio::test]
+async fn the_older_0_1_3_client_decodes_the_same_answers() {
+    use official_v0::openapi::apis::{
+        authenticate_api as authenticate_v0, transactions_api as transactions_v0,
+        user_devices_api as devices_v0, users_api as users_v0,
+    };
+    use official_v0::openapi::models as models_v0;
+
+    let emulator = Emulator::start().await.unwrap();
+    let config = configuration_v0(&emulator, emulator.app_id(), Some(emulator.api_key()));
+    let mut browser = PasskeyBrowser::new(&emulator);
+    let transaction = transactions_v0::create_register_transaction(
+        &config,
+        models_v0::CreateTransactionRegisterRequest {
+            external_id: "ada".into(),
+            passkey_display_name: "ada's passkey".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .transaction_id;
+    let nonce = browser.register(&transaction).await.unwrap();
+    let verified = authenticate_v0::authenticate_verify_nonce(
+        &config,
+        models_v0::Nonce {
+            nonce: nonce.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(verified.external_id, "ada");
+
+    let transaction = transactions_v0::create_authenticate_transaction(
+        &config,
+        models_v0::CreateTransactionAuthenticateRequest {
+            external_id: "ada".into(),
+        },
+    )
+    .await
+    .unwrap()
+    .transaction_id;
+    assert!(!transaction.is_empty());
+
+    let page = users_v0::list_paginated_users(
+        &config,
+        None,
+        Some(1),
+        None,
+        None,
+        Some("ada"),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.users.len(), 1);
+    let id = page.users[0].id.clone();
+    let user = users_v0::get_user(&config, &id).await.unwrap().user;
+    assert_eq!(user.external_id, "ada");
+    let devices = devices_v0::list_user_devices(&config, &id)
+        .await
+        .unwrap()
+        .devices;
+    assert_eq!(devices.len(), 1);
+    devices_v0::delete_user_devices(&config, &id, &devices[0].id)
+        .await
+        .unwrap();
+    assert!(
+        devices_v0::list_user_devices(&config, &id)
+            .await
+            .unwrap()
+            .devices
+            .is_empty()
+    );
+
+    // Its entities type the refusals too: the nonce again is Passage's 400 invalid_nonce.
+    let (status, entity) = refusal_v0(
+        "a reused nonce",
+        authenticate_v0::authenticate_verify_nonce(&config, models_v0::Nonce { nonce }).await,
+    );
+    assert_eq!(status, 400);
+    assert!(
+        matches!(
+            entity,
+            authenticate_v0::AuthenticateVerifyNonceError::Status401(models_v0::Model401Error {
+                code: models_v0::model_401_error::Code::Nonce,
+                ..
+            })
+        ),
+        "{entity:?}"
+    );
+}
