@@ -13,6 +13,21 @@ pub(crate) fn non_empty(argument: &'static str, value: &str) -> Result<(), Error
     Ok(())
 }
 
+/// An external ID to look up. Passage reads a filter value that starts with an operator as
+/// that operator, so such an ID could never be matched exactly and is refused.
+pub(crate) fn external_id(value: &str) -> Result<(), Error> {
+    const OPERATORS: [&str; 5] = ["ne:", "gt:", "lt:", "like:", "not_like:"];
+    non_empty("external_id", value)?;
+    if OPERATORS.iter().any(|operator| value.starts_with(operator)) {
+        return Err(Error::InvalidArgument {
+            argument: "external_id",
+            reason: "starts with a query operator of Passage's user filter (`ne:`, `gt:`, \
+                     `lt:`, `like:`, `not_like:`), so it cannot be looked up exactly",
+        });
+    }
+    Ok(())
+}
+
 /// A value that becomes one URL path segment (user and device IDs). Percent-encoding keeps `/`,
 /// `?` and `#` inside the segment, but URL normalisation would still resolve `.` and `..`
 /// (encoded or not) and send the request to another endpoint, so those are refused.

@@ -27,17 +27,7 @@ impl PassageFlex {
         F: Fn(&'a Ready, String) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
     {
-        guard::non_empty("external_id", external_id)?;
-        if OPERATORS
-            .iter()
-            .any(|operator| external_id.starts_with(operator))
-        {
-            return Err(Error::InvalidArgument {
-                argument: "external_id",
-                reason: "starts with a query operator of Passage's user filter (`ne:`, `gt:`, \
-                         `lt:`, `like:`, `not_like:`), so it cannot be looked up exactly",
-            });
-        }
+        guard::external_id(external_id)?;
         let ready = self.ready()?;
         let (user_id, from_cache) = resolve(ready, operation, external_id).await?;
         match call(ready, user_id).await {
@@ -99,9 +89,6 @@ async fn forget(ready: &Ready, external_id: &str) {
         cache.invalidate(external_id).await;
     }
 }
-
-/// Prefixes that make a `GET /users` filter value an operator rather than a value to equal.
-const OPERATORS: [&str; 5] = ["ne:", "gt:", "lt:", "like:", "not_like:"];
 
 /// Users asked for per lookup request. Passage's `identifier` filter matches external IDs,
 /// emails and phone numbers, each unique in an app, so at most three users equal one value:
