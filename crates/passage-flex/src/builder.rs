@@ -1,11 +1,13 @@
-//! [`PassageFlexBuilder`]: validated client settings.
+//! How a [`PassageFlex`] comes to be: [`PassageFlex::new`], [`PassageFlex::from_env`], and
+//! [`PassageFlexBuilder`], which validates the settings.
 
 use crate::cache::CacheConfig;
-use crate::client::{PassageFlex, Ready};
+use crate::client::PassageFlex;
 use crate::error::Error;
 use crate::error_map::Timeouts;
 use crate::http_client::{self, HttpSettings};
 use crate::retry::{Retry, RetryConfig};
+use crate::state::{Core, Ready};
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::time::Duration;
@@ -45,6 +47,61 @@ pub struct PassageFlexBuilder {
     retry: RetryConfig,
     user_id_cache: CacheConfig,
     http_client: Option<reqwest::Client>,
+}
+
+impl PassageFlex {
+    /// A client for the app `app_id`, authenticated with its management API key, talking to
+    /// `https://api.passage.id`, or to the origin in the environment variable
+    /// `PASSAGE_API_URL` when it is set (such as a local emulator's `http://127.0.0.1:8080`, so
+    /// that existing code runs against it unchanged).
+    ///
+    /// Never fails and never panics: if the credentials are empty or malformed, or
+    /// `PASSAGE_API_URL` is not a usable origin, every call returns
+    /// [`Error::InvalidConfiguration`]. Use [`PassageFlex::builder`] to get that error at
+    /// start-up instead, or to change the origin, timeouts or HTTP client.
+    pub fn new(app_id: impl Into<String>, api_key: impl Into<String>) -> Self {
+        let mut builder = Self::builder(app_id, api_key);
+        match std::env::var(BASE_URL_VARIABLE) {
+            Ok(origin) => builder = builder.base_url(origin),
+            Err(std::env::VarError::NotPresent) => {}
+            Err(err) => {
+                return unusable(&format!("environment variable {BASE_URL_VARIABLE}: {err}"));
+            }
+        }
+        builder
+            .build()
+            .unwrap_or_else(|err| unusable(&err.to_string()))
+    }
+
+    /// A builder for a client with other settings; [`PassageFlexBuilder::build`] validates
+    /// them. It ignores the environment.
+    pub fn builder(app_id: impl Into<String>, api_key: impl Into<String>) -> PassageFlexBuilder {
+        PassageFlexBuilder::new(app_id.into(), api_key.into())
+    }
+
+    /// A client from the environment: `PASSAGE_APP_ID`, `PASSAGE_API_KEY` and, optionally,
+    /// `PASSAGE_API_URL` (an origin such as `http://127.0.0.1:8080`).
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &str| {
+            std::env::var(name).map_err(|err| {
+                Error::InvalidConfiguration(format!("environment variable {name}: {err}"))
+            })
+        };
+        let mut builder = Self::builder(var("PASSAGE_APP_ID")?, var("PASSAGE_API_KEY")?);
+        if std::env::var_os(BASE_URL_VARIABLE).is_some() {
+            builder = builder.base_url(var(BASE_URL_VARIABLE)?);
+        }
+        builder.build()
+    }
+}
+
+/// The environment variable [`PassageFlex::new`] and [`PassageFlex::from_env`] take the API's
+/// origin from.
+const BASE_URL_VARIABLE: &str = "PASSAGE_API_URL";
+
+/// A client whose every call fails with [`Error::InvalidConfiguration`] for `reason`.
+fn unusable(reason: &str) -> PassageFlex {
+    PassageFlex::from(Core::unusable(reason))
 }
 
 impl PassageFlexBuilder {
@@ -154,13 +211,13 @@ impl PassageFlexBuilder {
             api_key: None,
             max_response_bytes: Some(self.max_response_bytes),
         };
-        Ok(PassageFlex::from_ready(Ready {
+        Ok(PassageFlex::from(Core::new(Ready {
             app_id: self.app_id,
             configuration,
             user_ids: self.user_id_cache.build(),
             retry: Retry::new(&self.retry),
             timeouts,
-        }))
+        })))
     }
 }
 

@@ -79,9 +79,11 @@ mod error_map;
 mod guard;
 mod http_client;
 mod lookup;
+mod namespaces;
 mod operations;
 mod retry;
 mod send;
+mod state;
 mod telemetry;
 mod types;
 
@@ -92,6 +94,7 @@ pub use builder::{
 pub use cache::{CacheConfig, DEFAULT_CACHE_ENTRIES, DEFAULT_CACHE_TTL};
 pub use client::PassageFlex;
 pub use error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
+pub use namespaces::{Auth, User};
 pub use retry::{DEFAULT_MAX_ATTEMPTS, RetryConfig};
 pub use types::{
     AppInfo, AppSecret, AppType, Compare, DeviceIcons, ListUsersOptions, PassageUser,

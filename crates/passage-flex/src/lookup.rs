@@ -1,16 +1,16 @@
 //! External ID -> Passage user ID: the cache first, the API's user list second.
 
-use crate::client::Ready;
 use crate::error::{ApiError, Error, ErrorCode};
+use crate::guard;
 use crate::retry::Repeat;
-use crate::{PassageFlex, guard};
+use crate::state::{Core, Ready};
 use passage_flex_openapi::apis::users_api;
 use std::future::Future;
 use std::sync::Arc;
 use tracing::Instrument;
 use tracing::field::Empty;
 
-impl PassageFlex {
+impl Core {
     /// Runs `call` (part of `operation`) with the Passage ID of the user `external_id`, after
     /// checking the argument.
     ///

@@ -1,10 +1,10 @@
 //! One API call of an operation: the generated call, its error mapped, repeated while that is
 //! safe and worth it.
 
-use crate::client::Ready;
 use crate::error::Error;
 use crate::error_map;
 use crate::retry::Repeat;
+use crate::state::Ready;
 use passage_flex_openapi::apis;
 use std::future::Future;
 

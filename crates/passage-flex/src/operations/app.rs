@@ -1,4 +1,5 @@
 use crate::retry::Repeat;
+use crate::state::Core;
 use crate::telemetry::traced;
 use crate::{AppInfo, Error, PassageFlex};
 use passage_flex_openapi::apis::apps_api;
@@ -6,6 +7,12 @@ use passage_flex_openapi::apis::apps_api;
 impl PassageFlex {
     /// The app this client's API key belongs to.
     pub async fn get_app(&self) -> Result<AppInfo, Error> {
+        self.core.get_app().await
+    }
+}
+
+impl Core {
+    pub(crate) async fn get_app(&self) -> Result<AppInfo, Error> {
         traced("get_app", async {
             let ready = self.ready()?;
             let response = ready

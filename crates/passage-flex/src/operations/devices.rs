@@ -1,4 +1,5 @@
 use crate::retry::Repeat;
+use crate::state::Core;
 use crate::telemetry::traced;
 use crate::{Error, PassageFlex, PasskeyDevice, guard};
 use passage_flex_openapi::apis::user_devices_api;
@@ -9,24 +10,7 @@ impl PassageFlex {
         &self,
         external_id: impl AsRef<str>,
     ) -> Result<Vec<PasskeyDevice>, Error> {
-        let operation = "get_devices";
-        let call = self.with_user_id(
-            operation,
-            external_id.as_ref(),
-            |ready, user_id| async move {
-                let response = ready
-                    .send(operation, Repeat::Safe, || {
-                        user_devices_api::list_user_devices(
-                            &ready.configuration,
-                            &ready.app_id,
-                            &user_id,
-                        )
-                    })
-                    .await?;
-                Ok(response.devices.into_iter().map(Into::into).collect())
-            },
-        );
-        traced(operation, call).await
+        self.core.get_devices(external_id.as_ref()).await
     }
 
     /// Revokes the passkey `device_id` of the user `external_id`; it can no longer log in.
@@ -35,26 +19,50 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         device_id: impl AsRef<str>,
     ) -> Result<(), Error> {
+        self.core
+            .revoke_device(external_id.as_ref(), device_id.as_ref())
+            .await
+    }
+}
+
+impl Core {
+    pub(crate) async fn get_devices(&self, external_id: &str) -> Result<Vec<PasskeyDevice>, Error> {
+        let operation = "get_devices";
+        let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
+            let response = ready
+                .send(operation, Repeat::Safe, || {
+                    user_devices_api::list_user_devices(
+                        &ready.configuration,
+                        &ready.app_id,
+                        &user_id,
+                    )
+                })
+                .await?;
+            Ok(response.devices.into_iter().map(Into::into).collect())
+        });
+        traced(operation, call).await
+    }
+
+    pub(crate) async fn revoke_device(
+        &self,
+        external_id: &str,
+        device_id: &str,
+    ) -> Result<(), Error> {
         let operation = "revoke_device";
-        let device_id = device_id.as_ref();
         let call = async {
             guard::path_segment("device_id", device_id)?;
-            self.with_user_id(
-                operation,
-                external_id.as_ref(),
-                |ready, user_id| async move {
-                    ready
-                        .send(operation, Repeat::Safe, || {
-                            user_devices_api::delete_user_devices(
-                                &ready.configuration,
-                                &ready.app_id,
-                                &user_id,
-                                device_id,
-                            )
-                        })
-                        .await
-                },
-            )
+            self.with_user_id(operation, external_id, |ready, user_id| async move {
+                ready
+                    .send(operation, Repeat::Safe, || {
+                        user_devices_api::delete_user_devices(
+                            &ready.configuration,
+                            &ready.app_id,
+                            &user_id,
+                            device_id,
+                        )
+                    })
+                    .await
+            })
             .await
         };
         traced(operation, call).await

@@ -1,4 +1,5 @@
 use crate::retry::Repeat;
+use crate::state::Core;
 use crate::telemetry::traced;
 use crate::{Error, PassageFlex, guard};
 use passage_flex_openapi::apis::{authenticate_api, transactions_api};
@@ -15,7 +16,41 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         passkey_display_name: impl AsRef<str>,
     ) -> Result<String, Error> {
-        let (external_id, display_name) = (external_id.as_ref(), passkey_display_name.as_ref());
+        self.core
+            .create_register_transaction(external_id.as_ref(), passkey_display_name.as_ref())
+            .await
+    }
+
+    /// Starts a passkey login for the existing user `external_id` and returns the transaction ID
+    /// to hand to the browser SDK's `passkey.authenticate`.
+    ///
+    /// Fails with [`Error::UserNotFound`] for an unknown user and [`Error::UserHasNoPasskeys`]
+    /// for a user who has not registered a passkey yet.
+    pub async fn create_authenticate_transaction(
+        &self,
+        external_id: impl AsRef<str>,
+    ) -> Result<String, Error> {
+        self.core
+            .create_authenticate_transaction(external_id.as_ref())
+            .await
+    }
+
+    /// Verifies the nonce a finished browser ceremony produced and returns the external ID of
+    /// the user who just proved possession of a passkey. Start your own session for that user.
+    ///
+    /// A nonce is single-use: verifying it again fails with [`Error::InvalidNonce`]. For the
+    /// same reason this request is never retried (see [`crate::RetryConfig`]).
+    pub async fn verify_nonce(&self, nonce: impl AsRef<str>) -> Result<String, Error> {
+        self.core.verify_nonce(nonce.as_ref()).await
+    }
+}
+
+impl Core {
+    pub(crate) async fn create_register_transaction(
+        &self,
+        external_id: &str,
+        display_name: &str,
+    ) -> Result<String, Error> {
         traced("create_register_transaction", async {
             guard::non_empty("external_id", external_id)?;
             guard::non_empty("passkey_display_name", display_name)?;
@@ -39,16 +74,10 @@ impl PassageFlex {
         .await
     }
 
-    /// Starts a passkey login for the existing user `external_id` and returns the transaction ID
-    /// to hand to the browser SDK's `passkey.authenticate`.
-    ///
-    /// Fails with [`Error::UserNotFound`] for an unknown user and [`Error::UserHasNoPasskeys`]
-    /// for a user who has not registered a passkey yet.
-    pub async fn create_authenticate_transaction(
+    pub(crate) async fn create_authenticate_transaction(
         &self,
-        external_id: impl AsRef<str>,
+        external_id: &str,
     ) -> Result<String, Error> {
-        let external_id = external_id.as_ref();
         traced("create_authenticate_transaction", async {
             guard::non_empty("external_id", external_id)?;
             let ready = self.ready()?;
@@ -69,13 +98,7 @@ impl PassageFlex {
         .await
     }
 
-    /// Verifies the nonce a finished browser ceremony produced and returns the external ID of
-    /// the user who just proved possession of a passkey. Start your own session for that user.
-    ///
-    /// A nonce is single-use: verifying it again fails with [`Error::InvalidNonce`]. For the
-    /// same reason this request is never retried (see [`crate::RetryConfig`]).
-    pub async fn verify_nonce(&self, nonce: impl AsRef<str>) -> Result<String, Error> {
-        let nonce = nonce.as_ref();
+    pub(crate) async fn verify_nonce(&self, nonce: &str) -> Result<String, Error> {
         traced("verify_nonce", async {
             guard::non_empty("nonce", nonce)?;
             let ready = self.ready()?;

@@ -1,5 +1,5 @@
-use crate::client::Ready;
 use crate::retry::Repeat;
+use crate::state::{Core, Ready};
 use crate::telemetry::traced;
 use crate::types::UserQuery;
 use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, guard};
@@ -10,57 +10,23 @@ use passage_flex_openapi::models;
 impl PassageFlex {
     /// The user `external_id`, with their passkeys.
     pub async fn get_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let call = self.with_user_id("get_user", external_id.as_ref(), fetch_user);
-        traced("get_user", call).await
+        self.core.get_user(external_id.as_ref()).await
     }
 
     /// The user with this Passage user ID (not the external ID), with their passkeys.
     pub async fn get_user_by_id(&self, user_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let user_id = user_id.as_ref();
-        traced("get_user_by_id", async {
-            guard::path_segment("user_id", user_id)?;
-            fetch_user(self.ready()?, user_id.to_string()).await
-        })
-        .await
+        self.core.get_user_by_id(user_id.as_ref()).await
     }
 
     /// Deletes the user `external_id` and their passkeys from Passage, and forgets their
     /// Passage ID.
     pub async fn delete_user(&self, external_id: impl AsRef<str>) -> Result<(), Error> {
-        let operation = "delete_user";
-        let external_id = external_id.as_ref();
-        let call = async {
-            let deleted = self
-                .with_user_id(operation, external_id, |ready, user_id| async move {
-                    ready
-                        .send(operation, Repeat::Safe, || {
-                            users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
-                        })
-                        .await
-                })
-                .await;
-            self.forget_user_id(external_id).await;
-            deleted
-        };
-        traced(operation, call).await
+        self.core.delete_user(external_id.as_ref()).await
     }
 
     /// Lets the user `external_id` log in again after [`PassageFlex::deactivate_user`].
     pub async fn activate_user(&self, external_id: impl AsRef<str>) -> Result<PassageUser, Error> {
-        let operation = "activate_user";
-        let call = self.with_user_id(
-            operation,
-            external_id.as_ref(),
-            |ready, user_id| async move {
-                let response = ready
-                    .send(operation, Repeat::Safe, || {
-                        users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
-                    })
-                    .await?;
-                Ok(response.user.into())
-            },
-        );
-        traced(operation, call).await
+        self.core.activate_user(external_id.as_ref()).await
     }
 
     /// Stops the user `external_id` from logging in until [`PassageFlex::activate_user`].
@@ -68,20 +34,7 @@ impl PassageFlex {
         &self,
         external_id: impl AsRef<str>,
     ) -> Result<PassageUser, Error> {
-        let operation = "deactivate_user";
-        let call = self.with_user_id(
-            operation,
-            external_id.as_ref(),
-            |ready, user_id| async move {
-                let response = ready
-                    .send(operation, Repeat::Safe, || {
-                        users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
-                    })
-                    .await?;
-                Ok(response.user.into())
-            },
-        );
-        traced(operation, call).await
+        self.core.deactivate_user(external_id.as_ref()).await
     }
 
     /// Replaces the metadata of the user `external_id` with `metadata`, a JSON object.
@@ -90,39 +43,9 @@ impl PassageFlex {
         external_id: impl AsRef<str>,
         metadata: serde_json::Value,
     ) -> Result<PassageUser, Error> {
-        let operation = "update_user_metadata";
-        let call = async {
-            let serde_json::Value::Object(fields) = metadata else {
-                return Err(Error::InvalidArgument {
-                    argument: "metadata",
-                    reason: "must be a JSON object",
-                });
-            };
-            let fields = &fields;
-            self.with_user_id(
-                operation,
-                external_id.as_ref(),
-                |ready, user_id| async move {
-                    let response = ready
-                        .send(operation, Repeat::Safe, || {
-                            let request = models::UpdateUserRequest {
-                                user_metadata: Some(fields.clone().into_iter().collect()),
-                                ..models::UpdateUserRequest::new()
-                            };
-                            users_api::update_user(
-                                &ready.configuration,
-                                &ready.app_id,
-                                &user_id,
-                                request,
-                            )
-                        })
-                        .await?;
-                    Ok(response.user.into())
-                },
-            )
+        self.core
+            .update_user_metadata(external_id.as_ref(), metadata)
             .await
-        };
-        traced(operation, call).await
     }
 
     /// Every user of the app, page after page, as one stream.
@@ -143,9 +66,112 @@ impl PassageFlex {
         &self,
         options: ListUsersOptions,
     ) -> impl Stream<Item = Result<UserSummary, Error>> + Send + 'static {
+        self.core.list_users(options)
+    }
+}
+
+impl Core {
+    pub(crate) async fn get_user(&self, external_id: &str) -> Result<PassageUser, Error> {
+        let call = self.with_user_id("get_user", external_id, fetch_user);
+        traced("get_user", call).await
+    }
+
+    pub(crate) async fn get_user_by_id(&self, user_id: &str) -> Result<PassageUser, Error> {
+        traced("get_user_by_id", async {
+            guard::path_segment("user_id", user_id)?;
+            fetch_user(self.ready()?, user_id.to_string()).await
+        })
+        .await
+    }
+
+    pub(crate) async fn delete_user(&self, external_id: &str) -> Result<(), Error> {
+        let operation = "delete_user";
+        let external_id = external_id;
+        let call = async {
+            let deleted = self
+                .with_user_id(operation, external_id, |ready, user_id| async move {
+                    ready
+                        .send(operation, Repeat::Safe, || {
+                            users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
+                        })
+                        .await
+                })
+                .await;
+            self.forget_user_id(external_id).await;
+            deleted
+        };
+        traced(operation, call).await
+    }
+
+    pub(crate) async fn activate_user(&self, external_id: &str) -> Result<PassageUser, Error> {
+        let operation = "activate_user";
+        let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
+            let response = ready
+                .send(operation, Repeat::Safe, || {
+                    users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
+                })
+                .await?;
+            Ok(response.user.into())
+        });
+        traced(operation, call).await
+    }
+
+    pub(crate) async fn deactivate_user(&self, external_id: &str) -> Result<PassageUser, Error> {
+        let operation = "deactivate_user";
+        let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
+            let response = ready
+                .send(operation, Repeat::Safe, || {
+                    users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
+                })
+                .await?;
+            Ok(response.user.into())
+        });
+        traced(operation, call).await
+    }
+
+    pub(crate) async fn update_user_metadata(
+        &self,
+        external_id: &str,
+        metadata: serde_json::Value,
+    ) -> Result<PassageUser, Error> {
+        let operation = "update_user_metadata";
+        let call = async {
+            let serde_json::Value::Object(fields) = metadata else {
+                return Err(Error::InvalidArgument {
+                    argument: "metadata",
+                    reason: "must be a JSON object",
+                });
+            };
+            let fields = &fields;
+            self.with_user_id(operation, external_id, |ready, user_id| async move {
+                let response = ready
+                    .send(operation, Repeat::Safe, || {
+                        let request = models::UpdateUserRequest {
+                            user_metadata: Some(fields.clone().into_iter().collect()),
+                            ..models::UpdateUserRequest::new()
+                        };
+                        users_api::update_user(
+                            &ready.configuration,
+                            &ready.app_id,
+                            &user_id,
+                            request,
+                        )
+                    })
+                    .await?;
+                Ok(response.user.into())
+            })
+            .await
+        };
+        traced(operation, call).await
+    }
+
+    pub(crate) fn list_users(
+        &self,
+        options: ListUsersOptions,
+    ) -> impl Stream<Item = Result<UserSummary, Error>> + Send + 'static {
         // Checked once, before anything is sent; a bad option is the stream's only item.
         let first = options.to_query().map(|query| Cursor {
-            client: self.clone(),
+            core: self.clone(),
             page: 1,
             created_before: options.created_before,
             query,
@@ -178,7 +204,7 @@ async fn fetch_user(ready: &Ready, user_id: String) -> Result<PassageUser, Error
 
 /// Where the user stream is: the next page to fetch, pinned to one `created_before`.
 struct Cursor {
-    client: PassageFlex,
+    core: Core,
     query: UserQuery,
     page: i32,
     created_before: Option<i64>,
@@ -187,7 +213,7 @@ struct Cursor {
 impl Cursor {
     /// Fetches this page; returns its users and the cursor of the next page, if there is one.
     async fn next_page(self) -> Result<(Vec<UserSummary>, Option<Cursor>), Error> {
-        let ready = self.client.ready()?;
+        let ready = self.core.ready()?;
         let query = &self.query;
         let response = ready
             .send("list_users", Repeat::Safe, || {
