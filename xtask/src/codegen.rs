@@ -9,6 +9,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
+/// Which generated files to leave out; the generator looks for it in its output folder.
+const IGNORE_FILE: &str = ".openapi-generator-ignore";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Replace the committed crate with freshly generated code.
@@ -28,9 +31,15 @@ pub fn run(root: &Path, mode: Mode) -> Result<()> {
         std::fs::remove_dir_all(&work)?;
     }
     std::fs::create_dir_all(&work)?;
-    let options = work.join("generator-options.json");
-    std::fs::write(&options, config.options_json()?)?;
+    let options = work.join("generator-config.json");
+    std::fs::write(&options, config.generator_config_json()?)?;
     let raw = work.join("raw");
+    std::fs::create_dir_all(&raw)?;
+    let templates = root.join(&config.generator.templates);
+    // The generator reads its ignore file from the output folder only.
+    let ignore = templates.join(IGNORE_FILE);
+    std::fs::copy(&ignore, raw.join(IGNORE_FILE))
+        .with_context(|| format!("copying {}", ignore.display()))?;
     let spec = root.join(&config.generator.spec);
     let output = generator::run_java(
         &jar,
@@ -44,6 +53,8 @@ pub fn run(root: &Path, mode: Mode) -> Result<()> {
             raw.as_os_str(),
             OsStr::new("--config"),
             options.as_os_str(),
+            OsStr::new("--template-dir"),
+            templates.as_os_str(),
         ],
     )?;
     generator::check("openapi-generator generate", &output)?;

@@ -1,4 +1,4 @@
-//! `xtask/codegen.toml`: the generator pin and its options.
+//! `xtask/codegen.toml`: the generator pin, its options, and the files it copies in.
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -10,6 +10,10 @@ pub struct CodegenConfig {
     pub generator: GeneratorPin,
     /// The generator's own options, passed through unchanged as its `-c` config file.
     pub options: toml::Table,
+    /// The generator's `files` setting: extra files, looked up in the template folder, that it
+    /// writes into the crate. Those not ending in `.mustache` are copied byte for byte.
+    #[serde(default)]
+    pub files: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -22,6 +26,9 @@ pub struct GeneratorPin {
     pub spec: String,
     /// Relative to the workspace root.
     pub output: String,
+    /// The template folder (`-t`), relative to the workspace root: the templates we changed, the
+    /// files named in `[files]`, and the `.openapi-generator-ignore` the run starts from.
+    pub templates: String,
 }
 
 impl CodegenConfig {
@@ -32,8 +39,12 @@ impl CodegenConfig {
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
     }
 
-    /// The options as the JSON document the generator's `-c` flag reads.
-    pub fn options_json(&self) -> Result<String> {
-        Ok(serde_json::to_string_pretty(&self.options)?)
+    /// The generator's `-c` config file: the options, plus `files` when there are any.
+    pub fn generator_config_json(&self) -> Result<String> {
+        let mut config = self.options.clone();
+        if !self.files.is_empty() {
+            config.insert("files".to_string(), self.files.clone().into());
+        }
+        Ok(serde_json::to_string_pretty(&config)?)
     }
 }
