@@ -48,6 +48,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Coming from Passage's deprecated `passage_flex` crate? Its 1.0 calls
+//! (`passage_flex.auth.verify_nonce(nonce)`, `passage_flex.user.get(external_id)`) still
+//! compile: the public fields [`PassageFlex::auth`] and [`PassageFlex::user`] run the methods
+//! above. `MIGRATION.md` lists what else changed.
+//!
 //! Every method is `async`, needs a tokio runtime, and returns [`Error`]: typed variants for the
 //! API's error codes ([`Error::InvalidNonce`], [`Error::UserNotFound`]...), transport failures
 //! and undecodable responses, with [`Error::status`] and [`Error::code`] on all API errors.
@@ -121,3 +126,8 @@ pub use passage_flex_openapi as openapi;
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
+
+/// The migration guide's examples, likewise.
+#[cfg(doctest)]
+#[doc = include_str!("../../../MIGRATION.md")]
+struct MigrationExamples;
