@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use crate::error::AppError;
-use crate::state::AppState;
 
 const COOKIE: &str = "session";
 const LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
@@ -59,18 +60,24 @@ impl Sessions {
     }
 }
 
-/// The signed-in user of a request; 401 without a valid session.
+/// The signed-in user of a request; 401 without a valid session. Extracted from any router
+/// state that holds the [`Sessions`].
 pub(crate) struct SignedIn {
     pub external_id: String,
 }
 
-impl FromRequestParts<AppState> for SignedIn {
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Arc<Sessions>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let sessions = Arc::<Sessions>::from_ref(state);
         let jar = CookieJar::from_headers(&parts.headers);
         jar.get(COOKIE)
-            .and_then(|cookie| state.sessions.external_id(cookie.value()))
+            .and_then(|cookie| sessions.external_id(cookie.value()))
             .map(|external_id| SignedIn { external_id })
             .ok_or(AppError::NotSignedIn)
     }
@@ -79,12 +86,16 @@ impl FromRequestParts<AppState> for SignedIn {
 /// The signed-in user, if any (for pages that show something either way).
 pub(crate) struct MaybeSignedIn(pub Option<SignedIn>);
 
-impl FromRequestParts<AppState> for MaybeSignedIn {
+impl<S> FromRequestParts<S> for MaybeSignedIn
+where
+    Arc<Sessions>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &S,
     ) -> Result<Self, std::convert::Infallible> {
         Ok(MaybeSignedIn(
             SignedIn::from_request_parts(parts, state).await.ok(),

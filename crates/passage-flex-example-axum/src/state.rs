@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use passage_flex::PassageFlex;
 
 use crate::accounts::Accounts;
@@ -23,5 +24,12 @@ impl AppState {
             accounts: Arc::default(),
             sessions: Arc::default(),
         }
+    }
+}
+
+/// What the session extractors take from the state.
+impl FromRef<AppState> for Arc<Sessions> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.sessions)
     }
 }
