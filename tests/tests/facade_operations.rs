@@ -504,9 +504,12 @@ async fn low_level_calls_through_the_client_configuration_carry_the_key_and_head
         })
         .await;
     let passage = client(&server);
+    let params = passage_flex::openapi::apis::apps_api::GetAppParams {
+        app_id: passage.app_id().unwrap().to_string(),
+    };
     let app = passage_flex::openapi::apis::apps_api::get_app(
         passage.openapi_configuration().unwrap(),
-        passage.app_id().unwrap(),
+        params,
     )
     .await
     .unwrap();

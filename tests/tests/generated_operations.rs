@@ -60,10 +60,13 @@ async fn create_register_transaction_sends_the_documented_request() {
         "ext-1".to_string(),
         "ada@example.com".to_string(),
     );
-    let response =
-        transactions_api::create_register_transaction(&configuration(&server), APP_ID, request)
-            .await
-            .expect("register transaction");
+    let params = transactions_api::CreateRegisterTransactionParams {
+        app_id: APP_ID.to_string(),
+        create_transaction_register_request: request,
+    };
+    let response = transactions_api::create_register_transaction(&configuration(&server), params)
+        .await
+        .expect("register transaction");
 
     assert_eq!(response.transaction_id, "txn_abc");
     mock.assert_async().await;
@@ -85,10 +88,13 @@ async fn verify_nonce_sends_the_nonce_and_reads_the_external_id() {
         .await;
 
     let request = models::AuthenticateVerifyNonceRequest::new("nonce-1".to_string());
-    let response =
-        authenticate_api::authenticate_verify_nonce(&configuration(&server), APP_ID, request)
-            .await
-            .expect("verify nonce");
+    let params = authenticate_api::AuthenticateVerifyNonceParams {
+        app_id: APP_ID.to_string(),
+        authenticate_verify_nonce_request: request,
+    };
+    let response = authenticate_api::authenticate_verify_nonce(&configuration(&server), params)
+        .await
+        .expect("verify nonce");
 
     assert_eq!(response.external_id, "ext-1");
     mock.assert_async().await;
@@ -113,10 +119,13 @@ async fn list_user_devices_percent_encodes_the_user_id_and_parses_devices() {
         })
         .await;
 
-    let response =
-        user_devices_api::list_user_devices(&configuration(&server), APP_ID, ODD_USER_ID)
-            .await
-            .expect("list devices");
+    let params = user_devices_api::ListUserDevicesParams {
+        app_id: APP_ID.to_string(),
+        user_id: ODD_USER_ID.to_string(),
+    };
+    let response = user_devices_api::list_user_devices(&configuration(&server), params)
+        .await
+        .expect("list devices");
 
     mock.assert_async().await;
     let [first, second] = response.devices.as_slice() else {
@@ -152,7 +161,12 @@ async fn delete_user_device_encodes_both_path_parameters() {
         })
         .await;
 
-    user_devices_api::delete_user_devices(&configuration(&server), APP_ID, ODD_USER_ID, "dev?#1")
+    let params = user_devices_api::DeleteUserDevicesParams {
+        app_id: APP_ID.to_string(),
+        user_id: ODD_USER_ID.to_string(),
+        device_id: "dev?#1".to_string(),
+    };
+    user_devices_api::delete_user_devices(&configuration(&server), params)
         .await
         .expect("delete device");
     mock.assert_async().await;
@@ -187,23 +201,16 @@ async fn list_paginated_users_sends_query_parameters_encoded() {
         })
         .await;
 
-    let page = users_api::list_paginated_users(
-        &configuration(&server),
-        APP_ID,
-        None,
-        Some(1),
-        None,
-        None,
-        Some("ada+lovelace@example.com & co"),
-        None,
-        None,
-        Some("active"),
-        None,
-        None,
-        None,
-    )
-    .await
-    .expect("list users");
+    let params = users_api::ListPaginatedUsersParams {
+        app_id: APP_ID.to_string(),
+        limit: Some(1),
+        identifier: Some("ada+lovelace@example.com & co".to_string()),
+        status: Some("active".to_string()),
+        ..Default::default()
+    };
+    let page = users_api::list_paginated_users(&configuration(&server), params)
+        .await
+        .expect("list users");
 
     mock.assert_async().await;
     assert_eq!(page.total_users, 0);
@@ -226,17 +233,27 @@ async fn a_body_over_max_response_bytes_is_refused() {
         max_response_bytes: Some(64),
         ..configuration(&server)
     };
-    let err = apps_api::get_app(&limited, APP_ID)
-        .await
-        .expect_err("the app is longer than 64 bytes");
+    let err = apps_api::get_app(
+        &limited,
+        apps_api::GetAppParams {
+            app_id: APP_ID.to_string(),
+        },
+    )
+    .await
+    .expect_err("the app is longer than 64 bytes");
     let apis::Error::ResponseTooLarge(refused) = err else {
         panic!("expected ResponseTooLarge, got {err:?}");
     };
     assert_eq!((refused.status.as_u16(), refused.limit), (200, 64));
     // The default limit (4 MiB) lets the same answer through.
-    let app = apps_api::get_app(&configuration(&server), APP_ID)
-        .await
-        .expect("the default limit is far above an app");
+    let app = apps_api::get_app(
+        &configuration(&server),
+        apps_api::GetAppParams {
+            app_id: APP_ID.to_string(),
+        },
+    )
+    .await
+    .expect("the default limit is far above an app");
     assert_eq!(app.app.id, APP_ID);
 }
 
@@ -254,9 +271,15 @@ async fn error_responses_keep_status_body_and_headers() {
         })
         .await;
 
-    let err = users_api::get_user(&configuration(&server), APP_ID, "missing")
-        .await
-        .expect_err("404 is an error");
+    let err = users_api::get_user(
+        &configuration(&server),
+        users_api::GetUserParams {
+            app_id: APP_ID.to_string(),
+            user_id: "missing".to_string(),
+        },
+    )
+    .await
+    .expect_err("404 is an error");
     let apis::Error::ResponseError(content) = err else {
         panic!("expected a response error, got {err:?}");
     };
@@ -282,9 +305,15 @@ async fn an_undecodable_success_keeps_status_and_body() {
         })
         .await;
 
-    let err = users_api::get_user(&configuration(&server), APP_ID, "u1")
-        .await
-        .expect_err("a user without its required fields cannot decode");
+    let err = users_api::get_user(
+        &configuration(&server),
+        users_api::GetUserParams {
+            app_id: APP_ID.to_string(),
+            user_id: "u1".to_string(),
+        },
+    )
+    .await
+    .expect_err("a user without its required fields cannot decode");
     let apis::Error::UndecodableResponse(response) = err else {
         panic!("expected an undecodable response, got {err:?}");
     };

@@ -52,11 +52,12 @@ impl PassageFlex {
     /// let passage = passage_flex::PassageFlex::from_env()?;
     /// let configuration = passage.openapi_configuration()?;
     /// let app_id = passage.app_id()?;
-    /// let page = users_api::list_paginated_users(
-    ///     configuration, app_id, Some(1), Some(10), None, None, None, None, None, None, None,
-    ///     None, None,
-    /// )
-    /// .await;
+    /// let params = users_api::ListPaginatedUsersParams {
+    ///     app_id: app_id.to_string(),
+    ///     limit: Some(10),
+    ///     ..Default::default()
+    /// };
+    /// let page = users_api::list_paginated_users(configuration, params).await;
     /// # Ok(()) }
     /// ```
     pub fn openapi_configuration(&self) -> Result<&Configuration, Error> {

@@ -113,21 +113,13 @@ async fn find_user_id(
     let span = tracing::debug_span!("passage_flex_lookup", status = Empty, attempts = Empty);
     let page = ready
         .send(lookup, Repeat::Safe, || {
-            users_api::list_paginated_users(
-                &ready.configuration,
-                &ready.app_id,
-                None,
-                Some(LOOKUP_PAGE_SIZE),
-                None,
-                None,
-                Some(external_id),
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
+            let params = users_api::ListPaginatedUsersParams {
+                app_id: ready.app_id.clone(),
+                limit: Some(LOOKUP_PAGE_SIZE),
+                identifier: Some(external_id.to_string()),
+                ..Default::default()
+            };
+            users_api::list_paginated_users(&ready.configuration, params)
         })
         .instrument(span)
         .await?;

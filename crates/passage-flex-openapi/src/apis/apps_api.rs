@@ -13,6 +13,16 @@ use crate::{apis::ResponseContent, models};
 use reqwest;
 use serde::{de::Error as _, Deserialize, Serialize};
 
+/// struct for passing parameters to the method [`get_app`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct GetAppParams {
+    /// The app's ID.
+    pub app_id: String,
+}
+
 /// struct for typed errors of method [`get_app`]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -26,15 +36,12 @@ pub enum GetAppError {
 /// The app's public information is readable without an API key too.
 pub async fn get_app(
     configuration: &configuration::Configuration,
-    app_id: &str,
+    params: GetAppParams,
 ) -> Result<models::AppResponse, Error<GetAppError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id)
+        app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
 

@@ -13,6 +13,17 @@ use crate::{apis::ResponseContent, models};
 use reqwest;
 use serde::{de::Error as _, Deserialize, Serialize};
 
+/// struct for passing parameters to the method [`authenticate_verify_nonce`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct AuthenticateVerifyNonceParams {
+    /// The app's ID.
+    pub app_id: String,
+    pub authenticate_verify_nonce_request: models::AuthenticateVerifyNonceRequest,
+}
+
 /// struct for typed errors of method [`authenticate_verify_nonce`]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -28,17 +39,12 @@ pub enum AuthenticateVerifyNonceError {
 /// Exchanges the nonce a finished ceremony produced for the external ID of the user it proves. A nonce is single-use: the second verification fails with `invalid_nonce`.
 pub async fn authenticate_verify_nonce(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    authenticate_verify_nonce_request: models::AuthenticateVerifyNonceRequest,
+    params: AuthenticateVerifyNonceParams,
 ) -> Result<models::AuthenticateVerifyNonceResponse, Error<AuthenticateVerifyNonceError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_body_authenticate_verify_nonce_request = authenticate_verify_nonce_request;
-
     let uri_str = format!(
         "{}/apps/{app_id}/authenticate/verify",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id)
+        app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration
         .client
@@ -50,7 +56,7 @@ pub async fn authenticate_verify_nonce(
     if let Some(ref token) = configuration.bearer_access_token {
         req_builder = req_builder.bearer_auth(token.to_owned());
     };
-    req_builder = req_builder.json(&p_body_authenticate_verify_nonce_request);
+    req_builder = req_builder.json(&params.authenticate_verify_nonce_request);
 
     let req = req_builder.build()?;
     let resp = configuration.client.execute(req).await?;

@@ -13,6 +13,28 @@ use crate::{apis::ResponseContent, models};
 use reqwest;
 use serde::{de::Error as _, Deserialize, Serialize};
 
+/// struct for passing parameters to the method [`create_authenticate_transaction`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct CreateAuthenticateTransactionParams {
+    /// The app's ID.
+    pub app_id: String,
+    pub create_transaction_authenticate_request: models::CreateTransactionAuthenticateRequest,
+}
+
+/// struct for passing parameters to the method [`create_register_transaction`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct CreateRegisterTransactionParams {
+    /// The app's ID.
+    pub app_id: String,
+    pub create_transaction_register_request: models::CreateTransactionRegisterRequest,
+}
+
 /// struct for typed errors of method [`create_authenticate_transaction`]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -41,17 +63,12 @@ pub enum CreateRegisterTransactionError {
 /// Starts a passkey login for an existing user with at least one passkey.
 pub async fn create_authenticate_transaction(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    create_transaction_authenticate_request: models::CreateTransactionAuthenticateRequest,
+    params: CreateAuthenticateTransactionParams,
 ) -> Result<models::CreateTransactionResponse, Error<CreateAuthenticateTransactionError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_body_create_transaction_authenticate_request = create_transaction_authenticate_request;
-
     let uri_str = format!(
         "{}/apps/{app_id}/transactions/authenticate",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id)
+        app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration
         .client
@@ -63,7 +80,7 @@ pub async fn create_authenticate_transaction(
     if let Some(ref token) = configuration.bearer_access_token {
         req_builder = req_builder.bearer_auth(token.to_owned());
     };
-    req_builder = req_builder.json(&p_body_create_transaction_authenticate_request);
+    req_builder = req_builder.json(&params.create_transaction_authenticate_request);
 
     let req = req_builder.build()?;
     let resp = configuration.client.execute(req).await?;
@@ -93,17 +110,12 @@ pub async fn create_authenticate_transaction(
 /// Starts adding a passkey for the user with this external ID; Passage creates the user if it does not exist yet. The browser SDK runs the ceremony with the returned transaction ID.
 pub async fn create_register_transaction(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    create_transaction_register_request: models::CreateTransactionRegisterRequest,
+    params: CreateRegisterTransactionParams,
 ) -> Result<models::CreateTransactionResponse, Error<CreateRegisterTransactionError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_body_create_transaction_register_request = create_transaction_register_request;
-
     let uri_str = format!(
         "{}/apps/{app_id}/transactions/register",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id)
+        app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration
         .client
@@ -115,7 +127,7 @@ pub async fn create_register_transaction(
     if let Some(ref token) = configuration.bearer_access_token {
         req_builder = req_builder.bearer_auth(token.to_owned());
     };
-    req_builder = req_builder.json(&p_body_create_transaction_register_request);
+    req_builder = req_builder.json(&params.create_transaction_register_request);
 
     let req = req_builder.build()?;
     let resp = configuration.client.execute(req).await?;

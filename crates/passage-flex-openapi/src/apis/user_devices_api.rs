@@ -13,6 +13,32 @@ use crate::{apis::ResponseContent, models};
 use reqwest;
 use serde::{de::Error as _, Deserialize, Serialize};
 
+/// struct for passing parameters to the method [`delete_user_devices`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct DeleteUserDevicesParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+    /// The passkey device's ID.
+    pub device_id: String,
+}
+
+/// struct for passing parameters to the method [`list_user_devices`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct ListUserDevicesParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+}
+
 /// struct for typed errors of method [`delete_user_devices`]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -35,21 +61,14 @@ pub enum ListUserDevicesError {
 
 pub async fn delete_user_devices(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
-    device_id: &str,
+    params: DeleteUserDevicesParams,
 ) -> Result<(), Error<DeleteUserDevicesError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-    let p_path_device_id = device_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}/devices/{device_id}",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id),
-        device_id = crate::apis::urlencode(p_path_device_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id),
+        device_id = crate::apis::urlencode(params.device_id)
     );
     let mut req_builder = configuration
         .client
@@ -85,18 +104,13 @@ pub async fn delete_user_devices(
 
 pub async fn list_user_devices(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
+    params: ListUserDevicesParams,
 ) -> Result<models::ListDevicesResponse, Error<ListUserDevicesError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}/devices",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
 

@@ -13,6 +13,99 @@ use crate::{apis::ResponseContent, models};
 use reqwest;
 use serde::{de::Error as _, Deserialize, Serialize};
 
+/// struct for passing parameters to the method [`activate_user`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct ActivateUserParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+}
+
+/// struct for passing parameters to the method [`deactivate_user`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct DeactivateUserParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+}
+
+/// struct for passing parameters to the method [`delete_user`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct DeleteUserParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+}
+
+/// struct for passing parameters to the method [`get_user`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct GetUserParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+}
+
+/// struct for passing parameters to the method [`list_paginated_users`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct ListPaginatedUsersParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// Page number, from 1.
+    pub page: Option<i32>,
+    /// Users per page, at most 500.
+    pub limit: Option<i32>,
+    /// Unix seconds; only users created up to this second.
+    pub created_before: Option<i64>,
+    /// A comma-separated list of `<field>:<ASC|DESC>`, for example `id:DESC,created_at:ASC`; `identifier` cannot be ordered by.
+    pub order_by: Option<String>,
+    /// Matches the external ID, the email or the phone number.
+    pub identifier: Option<String>,
+    /// Passage user ID.
+    pub id: Option<String>,
+    /// A count, optionally after `ne:`, `gt:` or `lt:`.
+    pub login_count: Option<String>,
+    /// A user status (`active`, `inactive`, `pending`), optionally after an operator.
+    pub status: Option<String>,
+    /// A creation time, in the fixed form `2006-01-02T15:04:05.000000Z` (UTC, six fractional digits), optionally after `ne:`, `gt:` or `lt:`.
+    pub created_at: Option<String>,
+    /// A last-update time, in the fixed form `2006-01-02T15:04:05.000000Z` (UTC, six fractional digits), optionally after `ne:`, `gt:` or `lt:`.
+    pub updated_at: Option<String>,
+    /// A last-login time, in the fixed form `2006-01-02T15:04:05.000000Z` (UTC, six fractional digits), optionally after `ne:`, `gt:` or `lt:`.
+    pub last_login_at: Option<String>,
+}
+
+/// struct for passing parameters to the method [`update_user`]
+///
+/// Set the parameters the call needs and take the rest from `..Default::default()`; a required
+/// one defaults to empty, so set it.
+#[derive(Clone, Debug, Default)]
+pub struct UpdateUserParams {
+    /// The app's ID.
+    pub app_id: String,
+    /// The Passage user ID (not the external ID).
+    pub user_id: String,
+    pub update_user_request: models::UpdateUserRequest,
+}
+
 /// struct for typed errors of method [`activate_user`]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -77,18 +170,13 @@ pub enum UpdateUserError {
 
 pub async fn activate_user(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
+    params: ActivateUserParams,
 ) -> Result<models::UserResponse, Error<ActivateUserError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}/activate",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration
         .client
@@ -128,18 +216,13 @@ pub async fn activate_user(
 /// A deactivated user cannot log in until activated again.
 pub async fn deactivate_user(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
+    params: DeactivateUserParams,
 ) -> Result<models::UserResponse, Error<DeactivateUserError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}/deactivate",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration
         .client
@@ -178,18 +261,13 @@ pub async fn deactivate_user(
 
 pub async fn delete_user(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
+    params: DeleteUserParams,
 ) -> Result<(), Error<DeleteUserError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration
         .client
@@ -225,18 +303,13 @@ pub async fn delete_user(
 
 pub async fn get_user(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
+    params: GetUserParams,
 ) -> Result<models::UserResponse, Error<GetUserError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
 
@@ -274,71 +347,46 @@ pub async fn get_user(
 /// A filter value without an operator matches exactly; one may start with `ne:`, `gt:`, `lt:`, `like:` or `not_like:` (`login_count` and the timestamps take `ne:`, `gt:` and `lt:` only). Pass the `created_before` of the first page to every later page so that users created meanwhile do not shift the pages. Without `limit` and `order_by`, pages hold 15 users, newest first (`created_at:DESC`).
 pub async fn list_paginated_users(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    page: Option<i32>,
-    limit: Option<i32>,
-    created_before: Option<i64>,
-    order_by: Option<&str>,
-    identifier: Option<&str>,
-    id: Option<&str>,
-    login_count: Option<&str>,
-    status: Option<&str>,
-    created_at: Option<&str>,
-    updated_at: Option<&str>,
-    last_login_at: Option<&str>,
+    params: ListPaginatedUsersParams,
 ) -> Result<models::ListPaginatedUsersResponse, Error<ListPaginatedUsersError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_query_page = page;
-    let p_query_limit = limit;
-    let p_query_created_before = created_before;
-    let p_query_order_by = order_by;
-    let p_query_identifier = identifier;
-    let p_query_id = id;
-    let p_query_login_count = login_count;
-    let p_query_status = status;
-    let p_query_created_at = created_at;
-    let p_query_updated_at = updated_at;
-    let p_query_last_login_at = last_login_at;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id)
+        app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
 
-    if let Some(ref param_value) = p_query_page {
+    if let Some(ref param_value) = params.page {
         req_builder = req_builder.query(&[("page", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_limit {
+    if let Some(ref param_value) = params.limit {
         req_builder = req_builder.query(&[("limit", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_created_before {
+    if let Some(ref param_value) = params.created_before {
         req_builder = req_builder.query(&[("created_before", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_order_by {
+    if let Some(ref param_value) = params.order_by {
         req_builder = req_builder.query(&[("order_by", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_identifier {
+    if let Some(ref param_value) = params.identifier {
         req_builder = req_builder.query(&[("identifier", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_id {
+    if let Some(ref param_value) = params.id {
         req_builder = req_builder.query(&[("id", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_login_count {
+    if let Some(ref param_value) = params.login_count {
         req_builder = req_builder.query(&[("login_count", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_status {
+    if let Some(ref param_value) = params.status {
         req_builder = req_builder.query(&[("status", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_created_at {
+    if let Some(ref param_value) = params.created_at {
         req_builder = req_builder.query(&[("created_at", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_updated_at {
+    if let Some(ref param_value) = params.updated_at {
         req_builder = req_builder.query(&[("updated_at", &param_value.to_string())]);
     }
-    if let Some(ref param_value) = p_query_last_login_at {
+    if let Some(ref param_value) = params.last_login_at {
         req_builder = req_builder.query(&[("last_login_at", &param_value.to_string())]);
     }
     if let Some(ref user_agent) = configuration.user_agent {
@@ -374,20 +422,13 @@ pub async fn list_paginated_users(
 
 pub async fn update_user(
     configuration: &configuration::Configuration,
-    app_id: &str,
-    user_id: &str,
-    update_user_request: models::UpdateUserRequest,
+    params: UpdateUserParams,
 ) -> Result<models::UserResponse, Error<UpdateUserError>> {
-    // add a prefix to parameters to efficiently prevent name collisions
-    let p_path_app_id = app_id;
-    let p_path_user_id = user_id;
-    let p_body_update_user_request = update_user_request;
-
     let uri_str = format!(
         "{}/apps/{app_id}/users/{user_id}",
         configuration.base_path,
-        app_id = crate::apis::urlencode(p_path_app_id),
-        user_id = crate::apis::urlencode(p_path_user_id)
+        app_id = crate::apis::urlencode(params.app_id),
+        user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration
         .client
@@ -399,7 +440,7 @@ pub async fn update_user(
     if let Some(ref token) = configuration.bearer_access_token {
         req_builder = req_builder.bearer_auth(token.to_owned());
     };
-    req_builder = req_builder.json(&p_body_update_user_request);
+    req_builder = req_builder.json(&params.update_user_request);
 
     let req = req_builder.build()?;
     let resp = configuration.client.execute(req).await?;

@@ -17,7 +17,10 @@ impl Core {
             let ready = self.ready()?;
             let response = ready
                 .send("get_app", Repeat::Safe, || {
-                    apps_api::get_app(&ready.configuration, &ready.app_id)
+                    let params = apps_api::GetAppParams {
+                        app_id: ready.app_id.clone(),
+                    };
+                    apps_api::get_app(&ready.configuration, params)
                 })
                 .await?;
             Ok(response.app.into())

@@ -31,11 +31,11 @@ impl Core {
         let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
             let response = ready
                 .send(operation, Repeat::Safe, || {
-                    user_devices_api::list_user_devices(
-                        &ready.configuration,
-                        &ready.app_id,
-                        &user_id,
-                    )
+                    let params = user_devices_api::ListUserDevicesParams {
+                        app_id: ready.app_id.clone(),
+                        user_id: user_id.clone(),
+                    };
+                    user_devices_api::list_user_devices(&ready.configuration, params)
                 })
                 .await?;
             Ok(response.devices.into_iter().map(Into::into).collect())
@@ -54,12 +54,12 @@ impl Core {
             self.with_user_id(operation, external_id, |ready, user_id| async move {
                 ready
                     .send(operation, Repeat::Safe, || {
-                        user_devices_api::delete_user_devices(
-                            &ready.configuration,
-                            &ready.app_id,
-                            &user_id,
-                            device_id,
-                        )
+                        let params = user_devices_api::DeleteUserDevicesParams {
+                            app_id: ready.app_id.clone(),
+                            user_id: user_id.clone(),
+                            device_id: device_id.to_string(),
+                        };
+                        user_devices_api::delete_user_devices(&ready.configuration, params)
                     })
                     .await
             })

@@ -62,11 +62,11 @@ impl Core {
                         external_id.to_string(),
                         display_name.to_string(),
                     );
-                    transactions_api::create_register_transaction(
-                        &ready.configuration,
-                        &ready.app_id,
-                        request,
-                    )
+                    let params = transactions_api::CreateRegisterTransactionParams {
+                        app_id: ready.app_id.clone(),
+                        create_transaction_register_request: request,
+                    };
+                    transactions_api::create_register_transaction(&ready.configuration, params)
                 })
                 .await?;
             Ok(response.transaction_id)
@@ -86,11 +86,11 @@ impl Core {
                 .send(operation, Repeat::Never, || {
                     let request =
                         models::CreateTransactionAuthenticateRequest::new(external_id.to_string());
-                    transactions_api::create_authenticate_transaction(
-                        &ready.configuration,
-                        &ready.app_id,
-                        request,
-                    )
+                    let params = transactions_api::CreateAuthenticateTransactionParams {
+                        app_id: ready.app_id.clone(),
+                        create_transaction_authenticate_request: request,
+                    };
+                    transactions_api::create_authenticate_transaction(&ready.configuration, params)
                 })
                 .await?;
             Ok(response.transaction_id)
@@ -106,11 +106,11 @@ impl Core {
             let response = ready
                 .send("verify_nonce", Repeat::Never, || {
                     let request = models::AuthenticateVerifyNonceRequest::new(nonce.to_string());
-                    authenticate_api::authenticate_verify_nonce(
-                        &ready.configuration,
-                        &ready.app_id,
-                        request,
-                    )
+                    let params = authenticate_api::AuthenticateVerifyNonceParams {
+                        app_id: ready.app_id.clone(),
+                        authenticate_verify_nonce_request: request,
+                    };
+                    authenticate_api::authenticate_verify_nonce(&ready.configuration, params)
                 })
                 .await?;
             Ok(response.external_id)

@@ -86,13 +86,18 @@ impl Core {
 
     pub(crate) async fn delete_user(&self, external_id: &str) -> Result<(), Error> {
         let operation = "delete_user";
-        let external_id = external_id;
         let call = async {
             let deleted = self
                 .with_user_id(operation, external_id, |ready, user_id| async move {
                     ready
                         .send(operation, Repeat::Safe, || {
-                            users_api::delete_user(&ready.configuration, &ready.app_id, &user_id)
+                            users_api::delete_user(
+                                &ready.configuration,
+                                users_api::DeleteUserParams {
+                                    app_id: ready.app_id.clone(),
+                                    user_id: user_id.clone(),
+                                },
+                            )
                         })
                         .await
                 })
@@ -108,7 +113,13 @@ impl Core {
         let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
             let response = ready
                 .send(operation, Repeat::Safe, || {
-                    users_api::activate_user(&ready.configuration, &ready.app_id, &user_id)
+                    users_api::activate_user(
+                        &ready.configuration,
+                        users_api::ActivateUserParams {
+                            app_id: ready.app_id.clone(),
+                            user_id: user_id.clone(),
+                        },
+                    )
                 })
                 .await?;
             Ok(response.user.into())
@@ -121,7 +132,13 @@ impl Core {
         let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
             let response = ready
                 .send(operation, Repeat::Safe, || {
-                    users_api::deactivate_user(&ready.configuration, &ready.app_id, &user_id)
+                    users_api::deactivate_user(
+                        &ready.configuration,
+                        users_api::DeactivateUserParams {
+                            app_id: ready.app_id.clone(),
+                            user_id: user_id.clone(),
+                        },
+                    )
                 })
                 .await?;
             Ok(response.user.into())
@@ -150,12 +167,12 @@ impl Core {
                             user_metadata: Some(fields.clone().into_iter().collect()),
                             ..models::UpdateUserRequest::new()
                         };
-                        users_api::update_user(
-                            &ready.configuration,
-                            &ready.app_id,
-                            &user_id,
-                            request,
-                        )
+                        let params = users_api::UpdateUserParams {
+                            app_id: ready.app_id.clone(),
+                            user_id: user_id.clone(),
+                            update_user_request: request,
+                        };
+                        users_api::update_user(&ready.configuration, params)
                     })
                     .await?;
                 Ok(response.user.into())
@@ -196,7 +213,13 @@ impl Core {
 async fn fetch_user(ready: &Ready, user_id: String) -> Result<PassageUser, Error> {
     let response = ready
         .send("get_user", Repeat::Safe, || {
-            users_api::get_user(&ready.configuration, &ready.app_id, &user_id)
+            users_api::get_user(
+                &ready.configuration,
+                users_api::GetUserParams {
+                    app_id: ready.app_id.clone(),
+                    user_id: user_id.clone(),
+                },
+            )
         })
         .await?;
     Ok(response.user.into())
@@ -217,21 +240,21 @@ impl Cursor {
         let query = &self.query;
         let response = ready
             .send("list_users", Repeat::Safe, || {
-                users_api::list_paginated_users(
-                    &ready.configuration,
-                    &ready.app_id,
-                    Some(self.page),
-                    Some(query.limit),
-                    self.created_before,
-                    query.order_by.as_deref(),
-                    query.identifier.as_deref(),
-                    query.id.as_deref(),
-                    query.login_count.as_deref(),
-                    query.status.as_deref(),
-                    query.created_at.as_deref(),
-                    query.updated_at.as_deref(),
-                    query.last_login_at.as_deref(),
-                )
+                let params = users_api::ListPaginatedUsersParams {
+                    app_id: ready.app_id.clone(),
+                    page: Some(self.page),
+                    limit: Some(query.limit),
+                    created_before: self.created_before,
+                    order_by: query.order_by.clone(),
+                    identifier: query.identifier.clone(),
+                    id: query.id.clone(),
+                    login_count: query.login_count.clone(),
+                    status: query.status.clone(),
+                    created_at: query.created_at.clone(),
+                    updated_at: query.updated_at.clone(),
+                    last_login_at: query.last_login_at.clone(),
+                };
+                users_api::list_paginated_users(&ready.configuration, params)
             })
             .await?;
         let more = !response.users.is_empty() && !response._links.next.href.is_empty();
