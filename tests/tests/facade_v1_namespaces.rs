@@ -266,6 +266,95 @@ async fn the_namespaces_use_the_clients_retries() {
     assert_eq!(flaky.hits_async().await, 3);
 }
 
+/// Collects formatted log lines.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The spans `work` closes, each as its name and the fields an operation records (durations,
+/// which differ run to run, left out).
+async fn spans_of(work: impl std::future::Future<Output = ()>) -> Vec<String> {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    work.await;
+    drop(guard);
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let recorded = ["operation=", "status=", "attempts=", "user_id_cache="];
+    text.lines()
+        .filter(|line| line.contains(": close"))
+        .map(|line| {
+            let fields: Vec<&str> = line
+                .split([' ', '{', '}', ':'])
+                .filter(|token| {
+                    token.starts_with("passage_flex")
+                        || recorded.iter().any(|field| token.starts_with(field))
+                })
+                .collect();
+            fields.join(" ")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn both_doors_run_in_the_same_spans() {
+    let server = MockServer::start_async().await;
+    stub_passage(&server, &Log::default()).await;
+    let (flat, namespaced) = (fresh_client(&server), fresh_client(&server));
+
+    let flat_spans = spans_of(async {
+        flat.get_user("user-1").await.expect("user");
+        flat.get_devices("user-1").await.expect("devices");
+        flat.verify_nonce("nonce-used").await.expect_err("refused");
+    })
+    .await;
+    let namespaced_spans = spans_of(async {
+        namespaced.user.get("user-1").await.expect("user");
+        namespaced
+            .user
+            .list_devices("user-1")
+            .await
+            .expect("devices");
+        namespaced
+            .auth
+            .verify_nonce("nonce-used")
+            .await
+            .expect_err("refused");
+    })
+    .await;
+
+    assert_eq!(flat_spans, namespaced_spans);
+    assert!(
+        flat_spans
+            .iter()
+            .any(|span| span.contains("operation=\"get_user\"")
+                || span.contains("operation=get_user")),
+        "{flat_spans:#?}"
+    );
+    assert!(
+        flat_spans.iter().any(
+            |span| span.contains("user_id_cache=\"hit\"") || span.contains("user_id_cache=hit")
+        ),
+        "{flat_spans:#?}"
+    );
+}
+
 #[test]
 fn the_namespaces_are_cloneable_shareable_and_redacted() {
     fn shareable<T: Clone + Send + Sync + std::fmt::Debug>(_: &T) {}
