@@ -203,7 +203,7 @@ pub(crate) fn caused_by_tls(err: &(dyn std::error::Error + 'static)) -> bool {
 
 #[allow(unused_variables)] // with neither TLS feature, nothing is TLS
 fn is_tls_backend_error(err: &(dyn std::error::Error + 'static)) -> bool {
-    #[cfg(feature = "rustls")]
+    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc"))]
     if err.is::<rustls::Error>() {
         return true;
     }

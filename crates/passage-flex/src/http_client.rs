@@ -6,6 +6,8 @@
 //! requests. Nothing else sits in the request path: retries are the facade's (`retry`), the
 //! body cap the generated code's (`Configuration::max_response_bytes`).
 
+mod tls;
+
 use futures::future::BoxFuture;
 use http::Extensions;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -40,16 +42,16 @@ pub(crate) fn authorization(api_key: &str) -> Option<HeaderValue> {
 pub(crate) fn build(
     supplied: Option<reqwest::Client>,
     settings: HttpSettings,
-) -> Result<ClientWithMiddleware, reqwest::Error> {
+) -> Result<ClientWithMiddleware, tls::SetupError> {
     let headers = sdk_headers(settings.authorization);
     let client = match supplied {
-        None => reqwest_middleware::ClientBuilder::new(
-            reqwest::Client::builder()
+        None => {
+            let own = reqwest::Client::builder()
                 .default_headers(headers)
                 .connect_timeout(settings.connect_timeout)
-                .timeout(settings.timeout)
-                .build()?,
-        ),
+                .timeout(settings.timeout);
+            reqwest_middleware::ClientBuilder::new(tls::configure(own)?.build()?)
+        }
         Some(supplied) => reqwest_middleware::ClientBuilder::new(supplied).with(SdkDefaults {
             headers,
             timeout: settings.timeout,

@@ -67,8 +67,25 @@
 //!
 //! # Features
 //!
-//! - `rustls` (default): TLS through rustls.
-//! - `native-tls`: the platform's TLS instead (with `default-features = false`).
+//! One TLS backend for the SDK's own client; each offers HTTP/2 by ALPN (concurrent calls then
+//! share one connection) and falls back to HTTP/1.1 when the server does not take it:
+//!
+//! - `rustls` (default): rustls on the *ring* crypto provider, with the platform's verifier and
+//!   trust store. No C compiler toolchain beyond ring's own small build.
+//! - `rustls-aws-lc`: rustls on aws-lc-rs instead (FIPS builds, faster bulk crypto); its C
+//!   library adds about half a minute to a clean build. Use with `default-features = false`.
+//! - `native-tls`: the platform's TLS (OpenSSL on Linux). Use with `default-features = false`.
+//!
+//! With several on, `native-tls` wins over `rustls-aws-lc`, which wins over `rustls`. A crypto
+//! provider the application installed as rustls' process default
+//! (`CryptoProvider::install_default`) is used instead of the feature's.
+//!
+//! The SDK's client carries its own provider. With `rustls` the SDK turns on reqwest's
+//! `rustls-no-provider`, so a `reqwest::Client` that *your* code builds needs a provider of its
+//! own: turn on reqwest's `rustls` feature, or install one at start-up
+//! (`rustls::crypto::ring::default_provider().install_default()`); otherwise reqwest panics
+//! when that client is built. The same holds for the low-level crate's
+//! `Configuration::default()`: use [`PassageFlex::openapi_configuration`] instead.
 //!
 //! # The low-level API
 //!
