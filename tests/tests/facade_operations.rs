@@ -199,6 +199,32 @@ async fn get_user_by_id_skips_the_lookup() {
 }
 
 #[tokio::test]
+async fn each_operation_reports_its_own_name() {
+    let server = MockServer::start_async().await;
+    stub_lookup(&server, "user-42", "psg_1", "user-42").await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users/psg_1"));
+            then.status(403)
+                .json_body(json!({"code": "operation_not_allowed", "error": "no"}));
+        })
+        .await;
+    let passage = client(&server);
+
+    for (operation, outcome) in [
+        ("get_user", passage.get_user("user-42").await),
+        ("get_user_by_id", passage.get_user_by_id("psg_1").await),
+    ] {
+        let err = outcome.expect_err("refused");
+        assert_eq!(
+            err.api_error().map(|api| api.operation),
+            Some(operation),
+            "{err:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn get_devices() {
     let server = MockServer::start_async().await;
     stub_lookup(&server, "user-42", "psg_1", "user-42").await;

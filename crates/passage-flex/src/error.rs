@@ -39,7 +39,9 @@ pub enum Error {
     /// `operation_not_allowed` (or a 403 without a code).
     #[error("operation not allowed: {0}")]
     OperationNotAllowed(ApiError),
-    /// `user_not_found`, or no user has exactly the external ID asked for.
+    /// `user_not_found`, or no user has exactly the external ID asked for. In the second case
+    /// the error is the external-ID lookup's (`find_user_by_external_id`): its status is the
+    /// list's success status (200) and it has no code, because Passage refused nothing.
     #[error("user not found: {0}")]
     UserNotFound(ApiError),
     /// `device_not_found`.

@@ -1,6 +1,6 @@
 //! External ID -> Passage user ID: the cache first, the API's user list second.
 
-use crate::error::{ApiError, Error, ErrorCode};
+use crate::error::{ApiError, Error};
 use crate::guard;
 use crate::retry::Repeat;
 use crate::state::{Core, Ready};
@@ -132,12 +132,14 @@ async fn find_user_id(
             guard::path_segment_from_server(operation, "users[].id of the lookup", &user.id)?;
             Ok(user.id)
         }
+        // The list answered with success and no error code; it holds nobody with this
+        // external ID. Reported as that answer (its documented 200), not as a 404 the server
+        // never sent.
         None => Err(Error::UserNotFound(ApiError {
             operation: lookup,
-            // Reported as the API reports an unknown Passage user ID.
-            status: 404,
-            code: Some(ErrorCode::UserNotFound),
-            message: "no user has this external ID".to_string(),
+            status: 200,
+            code: None,
+            message: "no user has exactly this external ID".to_string(),
             retry_after: None,
         })),
     }

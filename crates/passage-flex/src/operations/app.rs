@@ -13,10 +13,11 @@ impl PassageFlex {
 
 impl Core {
     pub(crate) async fn get_app(&self) -> Result<AppInfo, Error> {
-        traced("get_app", async {
+        let operation = "get_app";
+        let call = async {
             let ready = self.ready()?;
             let response = ready
-                .send("get_app", Repeat::Safe, || {
+                .send(operation, Repeat::Safe, || {
                     let params = apps_api::GetAppParams {
                         app_id: ready.app_id.clone(),
                     };
@@ -24,7 +25,7 @@ impl Core {
                 })
                 .await?;
             Ok(response.app.into())
-        })
-        .await
+        };
+        traced(operation, call).await
     }
 }

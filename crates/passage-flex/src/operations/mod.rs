@@ -1,7 +1,11 @@
-//! The operations of [`PassageFlex`](crate::PassageFlex), one file per area of the API.
+//! The operations, one file per area of the API.
 //!
-//! Each follows the same path: argument guard -> (external-ID lookup) -> generated call ->
-//! error map -> friendly type.
+//! Every operation has one shape. The public method on [`PassageFlex`](crate::PassageFlex) is a
+//! door: it documents the operation and passes its arguments to the body on
+//! [`Core`](crate::state::Core), where the 1.0-compatible namespaces enter too. The body names
+//! the operation once (`let operation = "get_user"`), builds `call` (argument guard ->
+//! external-ID lookup, if any -> generated call through `send` -> friendly type) and runs it in
+//! the operation's span with `traced(operation, call)`.
 
 mod app;
 mod devices;

@@ -51,11 +51,11 @@ impl Core {
         external_id: &str,
         display_name: &str,
     ) -> Result<String, Error> {
-        traced("create_register_transaction", async {
+        let operation = "create_register_transaction";
+        let call = async {
             guard::non_empty("external_id", external_id)?;
             guard::non_empty("passkey_display_name", display_name)?;
             let ready = self.ready()?;
-            let operation = "create_register_transaction";
             let response = ready
                 .send(operation, Repeat::Never, || {
                     let request = models::CreateTransactionRegisterRequest::new(
@@ -70,18 +70,18 @@ impl Core {
                 })
                 .await?;
             Ok(response.transaction_id)
-        })
-        .await
+        };
+        traced(operation, call).await
     }
 
     pub(crate) async fn create_authenticate_transaction(
         &self,
         external_id: &str,
     ) -> Result<String, Error> {
-        traced("create_authenticate_transaction", async {
+        let operation = "create_authenticate_transaction";
+        let call = async {
             guard::non_empty("external_id", external_id)?;
             let ready = self.ready()?;
-            let operation = "create_authenticate_transaction";
             let response = ready
                 .send(operation, Repeat::Never, || {
                     let request =
@@ -94,17 +94,18 @@ impl Core {
                 })
                 .await?;
             Ok(response.transaction_id)
-        })
-        .await
+        };
+        traced(operation, call).await
     }
 
     pub(crate) async fn verify_nonce(&self, nonce: &str) -> Result<String, Error> {
-        traced("verify_nonce", async {
+        let operation = "verify_nonce";
+        let call = async {
             guard::non_empty("nonce", nonce)?;
             let ready = self.ready()?;
             // Never repeated: a nonce is single-use.
             let response = ready
-                .send("verify_nonce", Repeat::Never, || {
+                .send(operation, Repeat::Never, || {
                     let request = models::AuthenticateVerifyNonceRequest::new(nonce.to_string());
                     let params = authenticate_api::AuthenticateVerifyNonceParams {
                         app_id: ready.app_id.clone(),
@@ -114,7 +115,7 @@ impl Core {
                 })
                 .await?;
             Ok(response.external_id)
-        })
-        .await
+        };
+        traced(operation, call).await
     }
 }

@@ -72,16 +72,20 @@ impl PassageFlex {
 
 impl Core {
     pub(crate) async fn get_user(&self, external_id: &str) -> Result<PassageUser, Error> {
-        let call = self.with_user_id("get_user", external_id, fetch_user);
-        traced("get_user", call).await
+        let operation = "get_user";
+        let call = self.with_user_id(operation, external_id, |ready, user_id| {
+            fetch_user(operation, ready, user_id)
+        });
+        traced(operation, call).await
     }
 
     pub(crate) async fn get_user_by_id(&self, user_id: &str) -> Result<PassageUser, Error> {
-        traced("get_user_by_id", async {
+        let operation = "get_user_by_id";
+        let call = async {
             guard::path_segment("user_id", user_id)?;
-            fetch_user(self.ready()?, user_id.to_string()).await
-        })
-        .await
+            fetch_user(operation, self.ready()?, user_id.to_string()).await
+        };
+        traced(operation, call).await
     }
 
     pub(crate) async fn delete_user(&self, external_id: &str) -> Result<(), Error> {
@@ -209,10 +213,14 @@ impl Core {
     }
 }
 
-/// `GET /users/{user_id}`, shared by the two ways of naming a user.
-async fn fetch_user(ready: &Ready, user_id: String) -> Result<PassageUser, Error> {
+/// `GET /users/{user_id}` for `operation`, shared by the two ways of naming a user.
+async fn fetch_user(
+    operation: &'static str,
+    ready: &Ready,
+    user_id: String,
+) -> Result<PassageUser, Error> {
     let response = ready
-        .send("get_user", Repeat::Safe, || {
+        .send(operation, Repeat::Safe, || {
             users_api::get_user(
                 &ready.configuration,
                 users_api::GetUserParams {
