@@ -11,6 +11,8 @@ use std::time::Instant;
 
 /// Which generated files to leave out; the generator looks for it in its output folder.
 const IGNORE_FILE: &str = ".openapi-generator-ignore";
+/// The generator's list of the files it wrote (all but those ignored, and its bookkeeping).
+const FILES_LIST: &str = ".openapi-generator/FILES";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -59,11 +61,13 @@ pub fn run(root: &Path, mode: Mode) -> Result<()> {
     )?;
     generator::check("openapi-generator generate", &output)?;
 
-    let generated = postprocess::apply(Tree::read(&raw)?, &config)?;
+    let mut generated = Tree::read_listed(&raw, FILES_LIST)?;
+    postprocess::apply(&mut generated)?;
     let staged_dir = work.join("crate");
     generated.write(&staged_dir)?;
     rustfmt(&staged_dir)?;
     let staged = Tree::read(&staged_dir)?;
+    check_verbatim(&config, &templates, &staged)?;
 
     let committed_dir = root.join(&config.generator.output);
     let drift = staged.drift_from(&Tree::read(&committed_dir)?);
@@ -126,4 +130,23 @@ fn rustfmt(crate_dir: &Path) -> Result<()> {
         .output()
         .context("could not run rustfmt (rustup component add rustfmt)")?;
     generator::check("rustfmt", &output)
+}
+
+/// The files `[files]` copies in are the ones in `xtask/codegen/`, byte for byte, formatting
+/// included: what is tested there is what the crate compiles.
+fn check_verbatim(config: &CodegenConfig, templates: &Path, staged: &Tree) -> Result<()> {
+    for (source, destination) in config.verbatim_files()? {
+        let written = staged
+            .files
+            .get(&destination)
+            .with_context(|| format!("the generator did not write {}", destination.display()))?;
+        if *written != std::fs::read(templates.join(&source))? {
+            bail!(
+                "{} differs from {} once formatted; run `rustfmt --edition 2021` on the latter",
+                destination.display(),
+                Path::new(&config.generator.templates).join(&source).display()
+            );
+        }
+    }
+    Ok(())
 }

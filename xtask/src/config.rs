@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +37,25 @@ impl CodegenConfig {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// `(source in the template folder, destination in the crate)` of each `[files]` entry that
+    /// the generator copies rather than renders (its name does not end in `.mustache`).
+    pub fn verbatim_files(&self) -> Result<Vec<(PathBuf, PathBuf)>> {
+        let mut files = Vec::new();
+        for (source, entry) in &self.files {
+            if source.ends_with(".mustache") {
+                continue;
+            }
+            let field = |key: &str| {
+                entry.get(key).and_then(|value| value.as_str()).with_context(|| {
+                    format!("xtask/codegen.toml: [files.\"{source}\"] needs a `{key}` string")
+                })
+            };
+            let destination = Path::new(field("folder")?).join(field("destinationFilename")?);
+            files.push((PathBuf::from(source), destination));
+        }
+        Ok(files)
     }
 
     /// The generator's `-c` config file: the options, plus `files` when there are any.

@@ -2,12 +2,15 @@
 //!
 //! - `codegen`: regenerate `crates/passage-flex-openapi` from `openapi/passage-flex.yaml`.
 //! - `codegen --check`: regenerate into `target/` and fail, listing files, if the committed crate
-//!   differs (spec, options or post-processing changed without regenerating).
+//!   differs (spec, options, templates or helper files changed without regenerating, or the
+//!   generated files were edited).
 //! - `validate-spec`: run the generator's own validator on the spec.
 
 mod codegen;
 mod config;
 mod generator;
+#[cfg(test)]
+mod inline;
 mod postprocess;
 mod tree;
 

@@ -49,6 +49,21 @@ impl Tree {
         Ok(tree)
     }
 
+    /// The files of `dir` named, one relative path a line, in its file `list`.
+    pub fn read_listed(dir: &Path, list: &str) -> Result<Self> {
+        let list_path = dir.join(list);
+        let names = std::fs::read_to_string(&list_path)
+            .with_context(|| format!("reading {}", list_path.display()))?;
+        let mut tree = Tree::default();
+        for name in names.lines().filter(|line| !line.trim().is_empty()) {
+            let path = dir.join(name);
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            tree.files.insert(PathBuf::from(name), bytes);
+        }
+        Ok(tree)
+    }
+
     fn read_below(&mut self, root: &Path, dir: &Path) -> Result<()> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let path = entry?.path();
@@ -88,15 +103,6 @@ impl Tree {
 
     pub fn set_text(&mut self, relative: impl Into<PathBuf>, text: String) {
         self.files.insert(relative.into(), text.into_bytes());
-    }
-
-    /// Relative paths of the text files below `folder` whose name ends with `suffix`.
-    pub fn paths_under(&self, folder: &str, suffix: &str) -> Vec<PathBuf> {
-        self.files
-            .keys()
-            .filter(|path| path.starts_with(folder) && path.to_string_lossy().ends_with(suffix))
-            .cloned()
-            .collect()
     }
 
     /// How `self` (freshly generated) differs from `committed`.

@@ -1,4 +1,4 @@
-//! Cargo.toml: workspace metadata, the dependencies of the post-processing steps, TLS features.
+//! Cargo.toml: workspace metadata, what our templates and helper files use, TLS features.
 
 use crate::tree::Tree;
 use anyhow::{Context, Result, bail};
@@ -24,17 +24,30 @@ pub fn adapt(tree: &mut Tree) -> Result<()> {
     );
     package.insert("readme", value("README.md"));
 
-    // path_segments.rs encodes path parameters with this crate.
+    // inline/path_segment.rs encodes path parameters with this crate.
     let deps = doc["dependencies"]
         .as_table_mut()
         .context("Cargo.toml has no [dependencies]")?;
     deps.insert("percent-encoding", value("2.3"));
-    // span_status.rs records each response's status on the caller's span with this crate.
+    // api.mustache records each response's status on the caller's span with this crate.
     let mut tracing = toml_edit::InlineTable::new();
     tracing.insert("version", "0.1".into());
     tracing.insert("default-features", false.into());
     tracing.insert("features", toml_edit::Array::from_iter(["std"]).into());
     deps.insert("tracing", value(tracing));
+    // The tests inside the helper files in xtask/codegen/inline/ run here too.
+    let mut dev_deps = Table::new();
+    for (name, version) in [("bytes", "1"), ("http", "1"), ("http-body", "1")] {
+        dev_deps.insert(name, value(version));
+    }
+    let mut tokio = toml_edit::InlineTable::new();
+    tokio.insert("version", "1".into());
+    tokio.insert(
+        "features",
+        toml_edit::Array::from_iter(["macros", "rt"]).into(),
+    );
+    dev_deps.insert("tokio", value(tokio));
+    doc.insert("dev-dependencies", Item::Table(dev_deps));
 
     // The facade passes these two straight through; fail if the generator renames them again
     // (reqwest 0.12 called rustls `rustls-tls`).

@@ -11,8 +11,6 @@
 pub use reqwest_middleware::ClientWithMiddleware;
 
 /// [`Configuration::max_response_bytes`] unless set: 4 MiB, far above any answer of this API.
-///
-/// Added by `cargo xtask codegen`.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone)]
@@ -27,8 +25,6 @@ pub struct Configuration {
     /// The most bytes a response body may have; a longer one is
     /// [`Error::ResponseTooLarge`](super::Error::ResponseTooLarge), read no further. `None`
     /// reads any length.
-    ///
-    /// Added by `cargo xtask codegen`.
     pub max_response_bytes: Option<usize>,
 }
 
@@ -71,8 +67,8 @@ impl std::fmt::Debug for Configuration {
                 "bearer_access_token",
                 &self.bearer_access_token.as_ref().map(|_| "[REDACTED]"),
             )
-            .field("api_key", &self.api_key)
-            .field("max_response_bytes", &self.max_response_bytes);
+            .field("api_key", &self.api_key);
+        debug.field("max_response_bytes", &self.max_response_bytes);
         debug.finish()
     }
 }

@@ -1,72 +1,20 @@
 use std::error;
 use std::fmt;
 
+mod body;
+mod decode;
+mod path_segment;
+
+pub use body::ResponseTooLarge;
+pub use decode::UndecodableResponse;
+
 #[derive(Debug, Clone)]
 pub struct ResponseContent<T> {
     pub status: reqwest::StatusCode,
     pub content: String,
     pub entity: Option<T>,
     /// The response's headers, such as `Retry-After`.
-    ///
-    /// Added by `cargo xtask codegen`: the generator's own code drops them.
     pub headers: reqwest::header::HeaderMap,
-}
-
-/// A success (2xx) response whose body is not the documented JSON.
-///
-/// Added by `cargo xtask codegen`: the generator's own code drops the status and the body here.
-#[derive(Debug, Clone)]
-pub struct UndecodableResponse {
-    /// The response's status.
-    pub status: reqwest::StatusCode,
-    /// The response's `Content-Type`, if it had one. The body is decoded as JSON whatever it says.
-    pub content_type: Option<String>,
-    /// The whole body, as text.
-    pub content: String,
-    /// Why it could not be decoded (the serde error, with the path to the failing field).
-    pub reason: String,
-}
-
-/// Decodes a success body as JSON whatever its content type; on failure, the reason with the
-/// path to the failing field.
-fn decode_json<D: serde::de::DeserializeOwned>(content: &str) -> Result<D, String> {
-    serde_json::from_str(content).map_err(|plain| {
-        let tracked = serde_path_to_error::deserialize::<_, D>(
-            &mut serde_json::Deserializer::from_str(content),
-        );
-        tracked
-            .err()
-            .map_or_else(|| plain.to_string(), |err| err.to_string())
-    })
-}
-
-impl<T> Error<T> {
-    fn undecodable(
-        status: reqwest::StatusCode,
-        content_type: Option<&reqwest::header::HeaderValue>,
-        content: &str,
-        reason: String,
-    ) -> Self {
-        let content_type =
-            content_type.map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-        Error::UndecodableResponse(UndecodableResponse {
-            status,
-            content_type,
-            content: content.to_owned(),
-            reason,
-        })
-    }
-}
-
-/// A response whose body exceeds [`configuration::Configuration::max_response_bytes`].
-///
-/// Added by `cargo xtask codegen`.
-#[derive(Debug, Clone)]
-pub struct ResponseTooLarge {
-    /// The response's status.
-    pub status: reqwest::StatusCode,
-    /// The limit, in bytes.
-    pub limit: usize,
 }
 
 #[derive(Debug)]
@@ -93,23 +41,8 @@ impl<T> fmt::Display for Error<T> {
             ),
             Error::Io(e) => ("IO", e.to_string()),
             Error::ResponseError(e) => ("response", format!("status code {}", e.status)),
-            Error::ResponseTooLarge(e) => (
-                "response",
-                format!(
-                    "status code {}: the body exceeds the {}-byte limit",
-                    e.status, e.limit
-                ),
-            ),
-            Error::UndecodableResponse(e) => (
-                "response",
-                match &e.content_type {
-                    Some(content_type) => format!(
-                        "status code {} (content type {content_type}): {}",
-                        e.status, e.reason
-                    ),
-                    None => format!("status code {} (no content type): {}", e.status, e.reason),
-                },
-            ),
+            Error::ResponseTooLarge(e) => ("response", e.to_string()),
+            Error::UndecodableResponse(e) => ("response", e.to_string()),
         };
         write!(f, "error in {}: {}", module, e)
     }
@@ -160,56 +93,18 @@ impl<T> From<std::io::Error> for Error<T> {
     }
 }
 
-/// Percent-encodes one path segment (RFC 3986): everything but `A-Z a-z 0-9 - . _ ~`.
-///
-/// Replaced by `cargo xtask codegen`: the generator's form encoding turns a space into `+`.
-pub fn urlencode<T: AsRef<str>>(s: T) -> String {
-    // Through `Cow`: a segment with nothing to escape (the usual ID) is copied as it is, without
-    // the formatting machinery `to_string` would run.
-    let encoded: std::borrow::Cow<'_, str> =
-        percent_encoding::utf8_percent_encode(s.as_ref(), PATH_SEGMENT).into();
-    encoded.into_owned()
+impl<T> From<body::ReadError> for Error<T> {
+    fn from(e: body::ReadError) -> Self {
+        match e {
+            body::ReadError::Transport(e) => Error::Reqwest(e),
+            body::ReadError::TooLarge(e) => Error::ResponseTooLarge(e),
+        }
+    }
 }
 
-/// Bytes that must be escaped inside one path segment.
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// The body as text, refused past `limit` bytes: checked as UTF-8 once, decoded lossily only
-/// if it is not UTF-8.
-///
-/// Added by `cargo xtask codegen`; the generated code used `Response::text`, which always runs
-/// the lossy decoder, copies, and reads any length. Read chunk by chunk rather than with
-/// `Response::bytes`, whose collecting buffers cost more than the one copy made here.
-async fn body_text<T>(
-    mut resp: reqwest::Response,
-    limit: Option<usize>,
-) -> Result<String, Error<T>> {
-    let status = resp.status();
-    let limit = limit.unwrap_or(usize::MAX);
-    let too_large = || Error::ResponseTooLarge(ResponseTooLarge { status, limit });
-    // A declared length over the limit is refused before reading a byte.
-    if resp
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = resp.chunk().await? {
-        // `bytes` never exceeds `limit`, so this cannot underflow.
-        if chunk.len() > limit - bytes.len() {
-            return Err(too_large());
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(invalid) => String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
-    })
+/// Percent-encodes one path segment (RFC 3986): everything but `A-Z a-z 0-9 - . _ ~`.
+pub fn urlencode<T: AsRef<str>>(s: T) -> String {
+    path_segment::encode(s.as_ref())
 }
 
 pub mod apps_api;

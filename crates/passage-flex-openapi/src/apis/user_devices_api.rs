@@ -91,7 +91,7 @@ pub async fn delete_user_devices(
         Ok(())
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<DeleteUserDevicesError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -129,12 +129,12 @@ pub async fn list_user_devices(
     let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
-        super::decode_json(&content)
-            .map_err(|reason| Error::undecodable(status, content_type.as_ref(), &content, reason))
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
+        super::decode::json(status, content_type.as_ref(), content)
+            .map_err(Error::UndecodableResponse)
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<ListUserDevicesError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

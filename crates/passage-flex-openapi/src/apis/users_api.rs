@@ -197,12 +197,12 @@ pub async fn activate_user(
     let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
-        super::decode_json(&content)
-            .map_err(|reason| Error::undecodable(status, content_type.as_ref(), &content, reason))
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
+        super::decode::json(status, content_type.as_ref(), content)
+            .map_err(Error::UndecodableResponse)
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<ActivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -243,12 +243,12 @@ pub async fn deactivate_user(
     let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
-        super::decode_json(&content)
-            .map_err(|reason| Error::undecodable(status, content_type.as_ref(), &content, reason))
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
+        super::decode::json(status, content_type.as_ref(), content)
+            .map_err(Error::UndecodableResponse)
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<DeactivateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -290,7 +290,7 @@ pub async fn delete_user(
         Ok(())
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<DeleteUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -328,12 +328,12 @@ pub async fn get_user(
     let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
-        super::decode_json(&content)
-            .map_err(|reason| Error::undecodable(status, content_type.as_ref(), &content, reason))
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
+        super::decode::json(status, content_type.as_ref(), content)
+            .map_err(Error::UndecodableResponse)
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<GetUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -404,12 +404,12 @@ pub async fn list_paginated_users(
     let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
-        super::decode_json(&content)
-            .map_err(|reason| Error::undecodable(status, content_type.as_ref(), &content, reason))
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
+        super::decode::json(status, content_type.as_ref(), content)
+            .map_err(Error::UndecodableResponse)
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<ListPaginatedUsersError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,
@@ -450,12 +450,12 @@ pub async fn update_user(
     let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
 
     if !status.is_client_error() && !status.is_server_error() {
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
-        super::decode_json(&content)
-            .map_err(|reason| Error::undecodable(status, content_type.as_ref(), &content, reason))
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
+        super::decode::json(status, content_type.as_ref(), content)
+            .map_err(Error::UndecodableResponse)
     } else {
         let headers = resp.headers().clone();
-        let content = super::body_text(resp, configuration.max_response_bytes).await?;
+        let content = super::body::read_text(resp, configuration.max_response_bytes).await?;
         let entity: Option<UpdateUserError> = serde_json::from_str(&content).ok();
         Err(Error::ResponseError(ResponseContent {
             status,

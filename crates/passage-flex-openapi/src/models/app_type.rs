@@ -29,16 +29,10 @@ pub enum AppType {
 impl std::fmt::Display for AppType {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Complete => write!(f, "complete"),
             Self::Flex => write!(f, "flex"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for AppType {
-    fn default() -> AppType {
-        Self::Complete
     }
 }
 
@@ -60,5 +54,11 @@ impl AppType {
             Self::Flex => "flex",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for AppType {
+    fn default() -> AppType {
+        Self::Complete
     }
 }

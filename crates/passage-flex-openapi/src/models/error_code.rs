@@ -96,7 +96,6 @@ pub enum ErrorCode {
 impl std::fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::InvalidRequest => write!(f, "invalid_request"),
             Self::CustomProviderRequired => write!(f, "custom_provider_required"),
             Self::InvalidAccessToken => write!(f, "invalid_access_token"),
@@ -136,13 +135,8 @@ impl std::fmt::Display for ErrorCode {
             Self::NativeClientAlreadyExists => write!(f, "native_client_already_exists"),
             Self::FailedToSyncEmailPreferences => write!(f, "failed_to_sync_email_preferences"),
             Self::InternalServerError => write!(f, "internal_server_error"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for ErrorCode {
-    fn default() -> ErrorCode {
-        Self::InvalidRequest
     }
 }
 
@@ -234,5 +228,11 @@ impl ErrorCode {
             Self::InternalServerError => "internal_server_error",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for ErrorCode {
+    fn default() -> ErrorCode {
+        Self::InvalidRequest
     }
 }

@@ -66,7 +66,6 @@ pub enum FontFamily {
 impl std::fmt::Display for FontFamily {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Helvetica => write!(f, "Helvetica"),
             Self::Arial => write!(f, "Arial"),
             Self::ArialBlack => write!(f, "Arial Black"),
@@ -87,13 +86,8 @@ impl std::fmt::Display for FontFamily {
             Self::BrushScriptMt => write!(f, "Brush Script MT"),
             Self::Luminari => write!(f, "Luminari"),
             Self::ComicSansMs => write!(f, "Comic Sans MS"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for FontFamily {
-    fn default() -> FontFamily {
-        Self::Helvetica
     }
 }
 
@@ -151,5 +145,11 @@ impl FontFamily {
             Self::ComicSansMs => "Comic Sans MS",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for FontFamily {
+    fn default() -> FontFamily {
+        Self::Helvetica
     }
 }

@@ -31,17 +31,11 @@ pub enum SocialConnectionType {
 impl std::fmt::Display for SocialConnectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Apple => write!(f, "apple"),
             Self::Github => write!(f, "github"),
             Self::Google => write!(f, "google"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for SocialConnectionType {
-    fn default() -> SocialConnectionType {
-        Self::Apple
     }
 }
 
@@ -65,5 +59,11 @@ impl SocialConnectionType {
             Self::Google => "google",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for SocialConnectionType {
+    fn default() -> SocialConnectionType {
+        Self::Apple
     }
 }

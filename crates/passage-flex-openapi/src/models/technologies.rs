@@ -42,7 +42,6 @@ pub enum Technologies {
 impl std::fmt::Display for Technologies {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::React => write!(f, "react"),
             Self::Go => write!(f, "go"),
             Self::Vue => write!(f, "vue"),
@@ -51,13 +50,8 @@ impl std::fmt::Display for Technologies {
             Self::Javascript => write!(f, "javascript"),
             Self::Ios => write!(f, "ios"),
             Self::Android => write!(f, "android"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for Technologies {
-    fn default() -> Technologies {
-        Self::React
     }
 }
 
@@ -91,5 +85,11 @@ impl Technologies {
             Self::Android => "android",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for Technologies {
+    fn default() -> Technologies {
+        Self::React
     }
 }

@@ -31,17 +31,11 @@ pub enum ThemeType {
 impl std::fmt::Display for ThemeType {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Auto => write!(f, "auto"),
             Self::Light => write!(f, "light"),
             Self::Dark => write!(f, "dark"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for ThemeType {
-    fn default() -> ThemeType {
-        Self::Auto
     }
 }
 
@@ -65,5 +59,11 @@ impl ThemeType {
             Self::Dark => "dark",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for ThemeType {
+    fn default() -> ThemeType {
+        Self::Auto
     }
 }

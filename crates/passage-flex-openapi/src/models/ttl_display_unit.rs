@@ -33,18 +33,12 @@ pub enum TtlDisplayUnit {
 impl std::fmt::Display for TtlDisplayUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::S => write!(f, "s"),
             Self::M => write!(f, "m"),
             Self::H => write!(f, "h"),
             Self::D => write!(f, "d"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for TtlDisplayUnit {
-    fn default() -> TtlDisplayUnit {
-        Self::S
     }
 }
 
@@ -70,5 +64,11 @@ impl TtlDisplayUnit {
             Self::D => "d",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for TtlDisplayUnit {
+    fn default() -> TtlDisplayUnit {
+        Self::S
     }
 }

@@ -31,17 +31,11 @@ pub enum UserEventAction {
 impl std::fmt::Display for UserEventAction {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Register => write!(f, "register"),
             Self::Login => write!(f, "login"),
             Self::Other => write!(f, "other"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for UserEventAction {
-    fn default() -> UserEventAction {
-        Self::Register
     }
 }
 
@@ -65,5 +59,11 @@ impl UserEventAction {
             Self::Other => "other",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for UserEventAction {
+    fn default() -> UserEventAction {
+        Self::Register
     }
 }

@@ -29,16 +29,10 @@ pub enum UserEventStatus {
 impl std::fmt::Display for UserEventStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Complete => write!(f, "complete"),
             Self::Incomplete => write!(f, "incomplete"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for UserEventStatus {
-    fn default() -> UserEventStatus {
-        Self::Complete
     }
 }
 
@@ -60,5 +54,11 @@ impl UserEventStatus {
             Self::Incomplete => "incomplete",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for UserEventStatus {
+    fn default() -> UserEventStatus {
+        Self::Complete
     }
 }

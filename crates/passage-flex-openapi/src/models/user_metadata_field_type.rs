@@ -37,20 +37,14 @@ pub enum UserMetadataFieldType {
 impl std::fmt::Display for UserMetadataFieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::String => write!(f, "string"),
             Self::Boolean => write!(f, "boolean"),
             Self::Integer => write!(f, "integer"),
             Self::Date => write!(f, "date"),
             Self::Phone => write!(f, "phone"),
             Self::Email => write!(f, "email"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for UserMetadataFieldType {
-    fn default() -> UserMetadataFieldType {
-        Self::String
     }
 }
 
@@ -80,5 +74,11 @@ impl UserMetadataFieldType {
             Self::Email => "email",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for UserMetadataFieldType {
+    fn default() -> UserMetadataFieldType {
+        Self::String
     }
 }

@@ -32,17 +32,11 @@ pub enum UserStatus {
 impl std::fmt::Display for UserStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Active => write!(f, "active"),
             Self::Inactive => write!(f, "inactive"),
             Self::Pending => write!(f, "pending"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for UserStatus {
-    fn default() -> UserStatus {
-        Self::Active
     }
 }
 
@@ -66,5 +60,11 @@ impl UserStatus {
             Self::Pending => "pending",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for UserStatus {
+    fn default() -> UserStatus {
+        Self::Active
     }
 }

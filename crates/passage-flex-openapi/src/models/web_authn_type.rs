@@ -32,17 +32,11 @@ pub enum WebAuthnType {
 impl std::fmt::Display for WebAuthnType {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
-            Self::Unknown(value) => f.write_str(value),
             Self::Passkey => write!(f, "passkey"),
             Self::SecurityKey => write!(f, "security_key"),
             Self::Platform => write!(f, "platform"),
+            Self::Unknown(value) => f.write_str(value),
         }
-    }
-}
-
-impl Default for WebAuthnType {
-    fn default() -> WebAuthnType {
-        Self::Passkey
     }
 }
 
@@ -66,5 +60,11 @@ impl WebAuthnType {
             Self::Platform => "platform",
             Self::Unknown(value) => value,
         }
+    }
+}
+
+impl Default for WebAuthnType {
+    fn default() -> WebAuthnType {
+        Self::Passkey
     }
 }
