@@ -3,6 +3,9 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
 use chrono::{DateTime, Utc};
 
 /// The app ID the emulator serves unless told otherwise.
@@ -30,6 +33,11 @@ pub(crate) struct AppConfig {
     pub auth_origin: String,
     /// Further origins the browser ceremonies may run on (and CORS allows).
     pub additional_auth_origins: Vec<String>,
+    /// The WebAuthn RP ID when it is not the auth origin's host: an iOS app's associated
+    /// domain, whose origin `https://<rp id>` ceremonies may then also run on.
+    pub rp_id: Option<String>,
+    /// `android:apk-key-hash:...` origins of Android apps, matched exactly.
+    pub android_origins: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -41,15 +49,34 @@ impl std::fmt::Debug for AppConfig {
             .field("name", &self.name)
             .field("auth_origin", &self.auth_origin)
             .field("additional_auth_origins", &self.additional_auth_origins)
+            .field("rp_id", &self.rp_id)
+            .field("android_origins", &self.android_origins)
             .finish()
     }
 }
 
+/// The prefix of the WebAuthn origin an Android app's passkeys carry.
+pub(crate) const ANDROID_ORIGIN_PREFIX: &str = "android:apk-key-hash:";
+
 impl AppConfig {
-    /// The auth origin, then the additional ones.
+    /// The web origins: the auth origin, then the additional ones (CORS allows exactly these).
     pub(crate) fn origins(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.auth_origin.as_str())
             .chain(self.additional_auth_origins.iter().map(String::as_str))
+    }
+
+    /// The RP ID passkeys are made for: the one set, or the auth origin's host.
+    pub(crate) fn effective_rp_id(&self) -> Option<String> {
+        self.rp_id.clone().or_else(|| {
+            url::Url::parse(&self.auth_origin)
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_owned))
+        })
+    }
+
+    /// The origin an iOS app's ceremonies carry, `https://<rp id>`, when the RP ID was set.
+    pub(crate) fn ios_origin(&self) -> Option<String> {
+        self.rp_id.as_ref().map(|rp_id| format!("https://{rp_id}"))
     }
 }
 
@@ -73,6 +100,8 @@ impl Default for Settings {
                 name: DEFAULT_APP_NAME.to_owned(),
                 auth_origin: DEFAULT_AUTH_ORIGIN.to_owned(),
                 additional_auth_origins: Vec::new(),
+                rp_id: None,
+                android_origins: Vec::new(),
                 created_at: Utc::now(),
             },
             address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -101,6 +130,12 @@ impl Settings {
                 ));
             }
         }
+        for origin in &self.app.android_origins {
+            validate_android_origin(origin)?;
+        }
+        if let Some(rp_id) = &self.app.rp_id {
+            validate_rp_id(rp_id, &self.app.auth_origin)?;
+        }
         if self.transaction_ttl.is_zero()
             || self.nonce_ttl.is_zero()
             || self.handshake_ttl.is_zero()
@@ -110,5 +145,40 @@ impl Settings {
             );
         }
         Ok(())
+    }
+}
+
+/// An Android app's origin: the prefix, then the base64url (unpadded) SHA-256 of the app's
+/// signing certificate, exactly as Android's Credential Manager writes it.
+fn validate_android_origin(origin: &str) -> Result<(), String> {
+    let hash = origin.strip_prefix(ANDROID_ORIGIN_PREFIX).ok_or_else(|| {
+        format!("the Android origin {origin:?} must start with {ANDROID_ORIGIN_PREFIX:?}")
+    })?;
+    match URL_SAFE_NO_PAD.decode(hash) {
+        Ok(digest) if digest.len() == 32 => Ok(()),
+        _ => Err(format!(
+            "the Android origin {origin:?} must end in the unpadded base64url SHA-256 of the \
+             app's signing certificate (43 characters)"
+        )),
+    }
+}
+
+/// The RP ID must be the auth origin's host or a domain above it, as browsers (and
+/// webauthn-rs) require: a page may only use an RP ID its own host belongs to.
+fn validate_rp_id(rp_id: &str, auth_origin: &str) -> Result<(), String> {
+    let host = url::Url::parse(auth_origin)
+        .ok()
+        .and_then(|url| url.domain().map(str::to_owned))
+        .unwrap_or_default();
+    let valid = !rp_id.is_empty()
+        && !rp_id.starts_with('.')
+        && (host == rp_id || host.ends_with(&format!(".{rp_id}")));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "the RP ID {rp_id:?} must be the auth origin's host or a domain it is under \
+             (the auth origin is {auth_origin:?})"
+        ))
     }
 }

@@ -41,6 +41,12 @@
 //! (feature `passkey-browser`), which tests and examples use. Handshakes are single-use and
 //! expire; a refused step names the check that failed and changes nothing.
 //!
+//! Native apps call the same four endpoints. An Android app's passkeys carry the origin
+//! `android:apk-key-hash:<hash>`, accepted when given exactly with
+//! [`EmulatorBuilder::android_origin`]; an iOS app's carry `https://<rp id>`, its associated
+//! domain, accepted when the RP ID is set with [`EmulatorBuilder::rp_id`] (which may be a parent
+//! domain of the auth origin's host, as `example.com` is of `www.example.com`).
+//!
 //! For odd states, the emulator also has one endpoint of its own, outside `/v1` and **not part
 //! of Passage's API**, that completes a transaction as a passkey would and returns the nonce:
 //! `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete` (or

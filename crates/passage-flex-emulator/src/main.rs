@@ -38,6 +38,20 @@ struct Args {
         value_delimiter = ','
     )]
     additional_auth_origin: Vec<String>,
+    /// The WebAuthn RP ID, if not the auth origin's host: an iOS app's associated domain, such
+    /// as example.com for the auth origin https://www.example.com. The iOS origin
+    /// https://<rp id> is then accepted too.
+    #[arg(long, env = "PASSAGE_EMULATOR_RP_ID", value_name = "DOMAIN")]
+    rp_id: Option<String>,
+    /// An Android app's origin, android:apk-key-hash:<unpadded base64url SHA-256 of its signing
+    /// certificate>, accepted exactly; repeat for more.
+    #[arg(
+        long,
+        env = "PASSAGE_EMULATOR_ANDROID_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    android_origin: Vec<String>,
     /// Milliseconds to wait before every management API answer, to act like a distant server.
     #[arg(long, env = "PASSAGE_EMULATOR_LATENCY_MS", default_value_t = 0)]
     latency_ms: u64,
@@ -57,6 +71,12 @@ async fn main() -> ExitCode {
     let mut builder = Emulator::builder();
     for origin in args.additional_auth_origin {
         builder = builder.additional_auth_origin(origin);
+    }
+    for origin in args.android_origin {
+        builder = builder.android_origin(origin);
+    }
+    if let Some(rp_id) = args.rp_id {
+        builder = builder.rp_id(rp_id);
     }
     let emulator = match builder
         .address(SocketAddr::new(args.host, args.port))

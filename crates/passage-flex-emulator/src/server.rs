@@ -92,11 +92,31 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The WebAuthn RP ID, when it is not the auth origin's host (the default): the associated
+    /// domain of an iOS app, such as `example.com` for an auth origin `https://www.example.com`.
+    /// It must be the auth origin's host or a domain above it, as browsers require.
+    ///
+    /// With it set, ceremonies may also run on `https://<rp id>`, the origin an iOS app's
+    /// passkeys carry.
+    pub fn rp_id(mut self, rp_id: impl Into<String>) -> Self {
+        self.settings.app.rp_id = Some(rp_id.into());
+        self
+    }
+
+    /// The origin of an Android app, `android:apk-key-hash:<hash>`, the hash being the unpadded
+    /// base64url SHA-256 of the app's signing certificate; ceremonies carrying exactly this
+    /// origin are accepted. Repeatable. Native apps make no CORS requests, so this does not
+    /// change CORS.
+    pub fn android_origin(mut self, origin: impl Into<String>) -> Self {
+        self.settings.app.android_origins.push(origin.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// Fails with [`std::io::ErrorKind::InvalidInput`] on an empty app ID or API key, an auth
-    /// origin that is not an `http(s)` URL, or a zero lifetime; otherwise only if the address
-    /// cannot be bound.
+    /// origin that is not an `http(s)` URL, an Android origin that is not one, an RP ID the auth
+    /// origin cannot use, or a zero lifetime; otherwise only if the address cannot be bound.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let settings = self.settings;
         settings
@@ -203,6 +223,12 @@ impl Emulator {
     /// [`Emulator::auth_origin`], parsed.
     pub fn auth_origin_url(&self) -> &url::Url {
         &self.auth_origin
+    }
+
+    /// The WebAuthn RP ID passkeys are made for: the one set with [`EmulatorBuilder::rp_id`],
+    /// else the auth origin's host.
+    pub fn rp_id(&self) -> String {
+        self.shared.app.effective_rp_id().unwrap_or_default()
     }
 
     /// How many requests the management API (`/v1`) has received, answered or not; the same as

@@ -1,6 +1,8 @@
 //! A browser with a passkey, for real WebAuthn ceremonies against the emulator (feature
 //! `passkey-browser`): what a page using Passage's browser SDK does, with 1Password's software
-//! authenticator instead of the platform's.
+//! authenticator instead of the platform's. It can play a native app too, as Passage's iOS and
+//! Android SDKs call the same endpoints ([`PasskeyBrowser::ios_app`],
+//! [`PasskeyBrowser::android_app`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,23 +24,43 @@ mod software_passkey;
 
 pub use software_passkey::{ApprovingUser, Keychain, SoftwarePasskey};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use url::Url;
 
 use crate::Emulator;
+use crate::config::ANDROID_ORIGIN_PREFIX;
 
 /// The version header Passage's browser SDK sends with every call.
 const SDK_VERSION: &str = "@passageidentity/passage-flex-js 1.0.2";
 
 /// A page on one origin, with a [`SoftwarePasskey`], calling an emulator's browser-facing API
 /// the way Passage's browser SDK does (JSON `POST`s, its version header, the page's `Origin`,
-/// no API key).
+/// no API key); or a native app doing what Passage's iOS or Android SDK does.
 #[derive(Debug)]
 pub struct PasskeyBrowser {
     http: reqwest::Client,
     app_url: String,
     origin: Url,
+    sdk: ClientSdk,
     passkey: SoftwarePasskey,
+}
+
+/// Which of Passage's client SDKs a [`PasskeyBrowser`] plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientSdk {
+    /// `@passageidentity/passage-flex-js` in a page: sends the page's `Origin` and the SDK's
+    /// version header.
+    Browser,
+    /// Passage's iOS Flex SDK: no `Origin` header (an app makes no CORS requests). It hands
+    /// the platform the UTF-8 bytes of the registration's `user.id` text as the user ID, and
+    /// sends an assertion's user handle back as that text, so the handle the relying party
+    /// issued comes back as it was issued.
+    Ios,
+    /// Passage's Android Flex SDK: no `Origin` header; the platform's JSON as it is.
+    Android,
 }
 
 /// Why a ceremony did not end in a nonce.
@@ -88,17 +110,58 @@ impl PasskeyBrowser {
     /// A page on `origin` (another one than the app's, to see it refused), calling the
     /// emulator at `base_url` for the app `app_id`.
     pub fn with_origin(base_url: &str, app_id: &str, origin: Url) -> Self {
+        Self::with_sdk(base_url, app_id, origin, ClientSdk::Browser)
+    }
+
+    /// An iOS app using Passage's iOS SDK, whose associated domain is the emulator's RP ID:
+    /// its passkeys carry the origin `https://<rp id>`.
+    pub fn ios_app(emulator: &Emulator) -> Self {
+        let rp_id = emulator.rp_id();
+        // An RP ID is a domain, so this parses; a bad one fails every ceremony instead.
+        let origin = Url::parse(&format!("https://{rp_id}"))
+            .unwrap_or_else(|_| emulator.auth_origin_url().clone());
+        Self::with_sdk(
+            &emulator.base_url(),
+            emulator.app_id(),
+            origin,
+            ClientSdk::Ios,
+        )
+    }
+
+    /// An Android app using Passage's Android SDK, signed with the certificate whose SHA-256
+    /// is `signing_certificate_sha256`: its passkeys carry the origin
+    /// `android:apk-key-hash:<that hash, base64url>` ([`PasskeyBrowser::origin`]).
+    pub fn android_app(emulator: &Emulator, signing_certificate_sha256: [u8; 32]) -> Self {
+        // A scheme, a colon and base64url characters always parse.
+        let origin = android_origin(&signing_certificate_sha256)
+            .unwrap_or_else(|_| emulator.auth_origin_url().clone());
+        Self::with_sdk(
+            &emulator.base_url(),
+            emulator.app_id(),
+            origin,
+            ClientSdk::Android,
+        )
+    }
+
+    /// A caller on `origin` playing `sdk`, for the app `app_id` of the emulator at `base_url`.
+    pub fn with_sdk(base_url: &str, app_id: &str, origin: Url, sdk: ClientSdk) -> Self {
         PasskeyBrowser {
             http: reqwest::Client::new(),
             app_url: format!("{base_url}/v1/apps/{app_id}"),
             origin,
+            sdk,
             passkey: SoftwarePasskey::new(),
         }
     }
 
-    /// The page's origin.
+    /// The origin the caller's passkeys carry: the page's, or the app's.
     pub fn origin(&self) -> &Url {
         &self.origin
+    }
+
+    /// The SDK it plays.
+    pub fn sdk(&self) -> ClientSdk {
+        self.sdk
     }
 
     /// The authenticator, to take its passkeys elsewhere or inspect them.
@@ -109,7 +172,10 @@ impl PasskeyBrowser {
     /// `passkey.register(transactionId)`: creates a passkey for the registration transaction
     /// and returns the nonce for the backend's `verify_nonce`.
     pub async fn register(&mut self, transaction_id: &str) -> Result<String, CeremonyError> {
-        let handshake = self.start_registration(transaction_id).await?;
+        let mut handshake = self.start_registration(transaction_id).await?;
+        if self.sdk == ClientSdk::Ios {
+            ios_user_id(&mut handshake.challenge);
+        }
         let response = self
             .passkey
             .create(&self.origin, &handshake.challenge)
@@ -126,11 +192,14 @@ impl PasskeyBrowser {
         transaction_id: Option<&str>,
     ) -> Result<String, CeremonyError> {
         let handshake = self.start_authentication(transaction_id).await?;
-        let response = self
+        let mut response = self
             .passkey
             .get(&self.origin, &handshake.challenge)
             .await
             .map_err(CeremonyError::Authenticator)?;
+        if self.sdk == ClientSdk::Ios {
+            ios_user_handle(&mut response);
+        }
         self.finish_authentication(&handshake.id, transaction_id, response)
             .await
     }
@@ -141,8 +210,12 @@ impl PasskeyBrowser {
         &self,
         transaction_id: &str,
     ) -> Result<Handshake, CeremonyError> {
-        let body =
-            json!({ "transaction_id": transaction_id, "authenticator_attachment": "platform" });
+        let body = match self.sdk {
+            ClientSdk::Browser => {
+                json!({ "transaction_id": transaction_id, "authenticator_attachment": "platform" })
+            }
+            ClientSdk::Ios | ClientSdk::Android => json!({ "transaction_id": transaction_id }),
+        };
         let started = self
             .post("/register/transactions/webauthn/start", body)
             .await?;
@@ -204,11 +277,13 @@ impl PasskeyBrowser {
     /// One call of the browser-facing API (`path` after `/v1/apps/{app_id}`): the answer's
     /// JSON on a 2xx, the refusal otherwise.
     pub async fn post(&self, path: &str, body: Value) -> Result<Value, CeremonyError> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.app_url))
-            .header("origin", self.origin.as_str().trim_end_matches('/'))
-            .header("passage-flex-version", SDK_VERSION)
+        let mut request = self.http.post(format!("{}{path}", self.app_url));
+        if self.sdk == ClientSdk::Browser {
+            request = request
+                .header("origin", self.origin.as_str().trim_end_matches('/'))
+                .header("passage-flex-version", SDK_VERSION);
+        }
+        let response = request
             .json(&body)
             .send()
             .await
@@ -257,4 +332,31 @@ fn nonce(finished: &Value) -> Result<String, CeremonyError> {
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| CeremonyError::Transport(format!("no nonce in {finished}")))
+}
+
+/// `android:apk-key-hash:<base64url SHA-256>`, the origin of an Android app's passkeys.
+fn android_origin(signing_certificate_sha256: &[u8; 32]) -> Result<Url, url::ParseError> {
+    Url::parse(&format!(
+        "{ANDROID_ORIGIN_PREFIX}{}",
+        URL_SAFE_NO_PAD.encode(signing_certificate_sha256)
+    ))
+}
+
+/// What the iOS SDK hands the platform as the user ID: the UTF-8 bytes of `user.id` as the
+/// JSON has it (base64url text), not the bytes it encodes.
+fn ios_user_id(challenge: &mut Value) {
+    if let Some(id) = challenge["publicKey"]["user"]["id"].as_str() {
+        let as_platform_sees_it = URL_SAFE_NO_PAD.encode(id.as_bytes());
+        challenge["publicKey"]["user"]["id"] = json!(as_platform_sees_it);
+    }
+}
+
+/// What the iOS SDK sends as `userHandle`: the platform's user ID bytes as UTF-8 text (null if
+/// they are not UTF-8), which is the `user.id` the relying party issued.
+fn ios_user_handle(response: &mut Value) {
+    let text = response["response"]["userHandle"]
+        .as_str()
+        .and_then(|handle| URL_SAFE_NO_PAD.decode(handle).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    response["response"]["userHandle"] = json!(text);
 }

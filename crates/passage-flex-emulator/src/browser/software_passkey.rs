@@ -7,7 +7,7 @@ use passkey_authenticator::{
     Authenticator, CredentialStore, DiscoverabilitySupport, MemoryStore, StoreInfo, UiHint,
     UserCheck, UserValidationMethod,
 };
-use passkey_client::{Client, DefaultClientData};
+use passkey_client::{Client, DefaultClientData, Origin, UnverifiedAssetLink};
 use passkey_crypto::AvailableBackend;
 use passkey_types::Passkey;
 use passkey_types::ctap2::StatusCode;
@@ -19,6 +19,8 @@ use passkey_types::webauthn::PublicKeyCredentialDescriptor;
 use passkey_types::webauthn::{CredentialCreationOptions, CredentialRequestOptions};
 use serde_json::{Value, json};
 use url::Url;
+
+use crate::config::ANDROID_ORIGIN_PREFIX;
 
 /// The person at the authenticator: approves every prompt, with presence and verification (a PIN, a fingerprint),
 /// except making a second passkey where the site already has one, which the authenticator
@@ -153,12 +155,17 @@ impl SoftwarePasskey {
     /// `navigator.credentials.create` on a page at `origin`: a new passkey, as the
     /// registration `handshake_response`. Fails as a browser would (an excluded credential
     /// already held, an RP ID the origin may not use).
+    ///
+    /// An `origin` of the form `android:apk-key-hash:<hash>` makes it act for that Android
+    /// app instead (the platform's passkey provider, checking the RP ID as for a page on
+    /// `https://<rp id>`); `https://<rp id>` is also what an iOS app's passkeys carry.
     pub async fn create(&mut self, origin: &Url, challenge: &Value) -> Result<Value, String> {
         let options: CredentialCreationOptions =
             serde_json::from_value(challenge.clone()).map_err(|err| err.to_string())?;
+        let caller = caller(origin, options.public_key.rp.id.as_deref())?;
         let created = self
             .client
-            .register(origin, options, DefaultClientData)
+            .register(caller, options, DefaultClientData)
             .await
             .map_err(|err| format!("{err:?}"))?;
         let raw_id = URL_SAFE_NO_PAD.encode(&*created.raw_id);
@@ -174,14 +181,15 @@ impl SoftwarePasskey {
         }))
     }
 
-    /// `navigator.credentials.get` on a page at `origin`: an assertion, as the login
-    /// `handshake_response`.
+    /// `navigator.credentials.get` on a page at `origin` (or for an Android app, as for
+    /// [`SoftwarePasskey::create`]): an assertion, as the login `handshake_response`.
     pub async fn get(&mut self, origin: &Url, challenge: &Value) -> Result<Value, String> {
         let options: CredentialRequestOptions =
             serde_json::from_value(challenge.clone()).map_err(|err| err.to_string())?;
+        let caller = caller(origin, options.public_key.rp_id.as_deref())?;
         let asserted = self
             .client
-            .authenticate(origin, options, DefaultClientData)
+            .authenticate(caller, options, DefaultClientData)
             .await
             .map_err(|err| format!("{err:?}"))?;
         let raw_id = URL_SAFE_NO_PAD.encode(&*asserted.raw_id);
@@ -209,4 +217,33 @@ impl SoftwarePasskey {
     pub fn restore(&mut self, store: Keychain) {
         *self.client.authenticator_mut().store_mut() = store;
     }
+}
+
+/// Who asks the authenticator: a page at `origin`, or the Android app whose signing
+/// certificate's SHA-256 an `android:apk-key-hash:` origin carries. An app's passkeys belong to
+/// the domain whose asset links name it; here, the RP ID the ceremony asks for.
+fn caller<'a>(origin: &'a Url, rp_id: Option<&str>) -> Result<Origin<'a>, String> {
+    let Some(hash) = origin.as_str().strip_prefix(ANDROID_ORIGIN_PREFIX) else {
+        return Ok(Origin::from(origin));
+    };
+    let digest = URL_SAFE_NO_PAD
+        .decode(hash)
+        .map_err(|err| format!("the Android origin's hash is not base64url: {err}"))?;
+    // The form assetlinks.json uses: upper-case hex pairs joined by colons.
+    let fingerprint = digest
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    let rp_id = rp_id.ok_or("an Android app's ceremony needs the RP ID")?;
+    let asset_links = Url::parse(&format!("https://{rp_id}/.well-known/assetlinks.json"))
+        .map_err(|err| format!("no asset links address for {rp_id}: {err}"))?;
+    let link = UnverifiedAssetLink::new(
+        "dev.passage.emulator.app",
+        &fingerprint,
+        rp_id.to_owned(),
+        asset_links,
+    )
+    .map_err(|err| format!("not an Android app's signing certificate hash: {err:?}"))?;
+    Ok(Origin::Android(link))
 }
