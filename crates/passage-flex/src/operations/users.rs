@@ -74,7 +74,7 @@ impl Core {
     pub(crate) async fn get_user(&self, external_id: &str) -> Result<PassageUser, Error> {
         let operation = "get_user";
         let call = self.with_user_id(operation, external_id, |ready, user_id| {
-            fetch_user(operation, ready, user_id)
+            fetch_user(operation, ready, user_id, Some(external_id))
         });
         traced(operation, call).await
     }
@@ -83,7 +83,7 @@ impl Core {
         let operation = "get_user_by_id";
         let call = async {
             guard::path_segment("user_id", user_id)?;
-            fetch_user(operation, self.ready()?, user_id.to_string()).await
+            fetch_user(operation, self.ready()?, user_id.to_string(), None).await
         };
         traced(operation, call).await
     }
@@ -126,7 +126,7 @@ impl Core {
                     )
                 })
                 .await?;
-            Ok(response.user.into())
+            the_user_asked_for(operation, response.user, &user_id, Some(external_id))
         });
         traced(operation, call).await
     }
@@ -145,7 +145,7 @@ impl Core {
                     )
                 })
                 .await?;
-            Ok(response.user.into())
+            the_user_asked_for(operation, response.user, &user_id, Some(external_id))
         });
         traced(operation, call).await
     }
@@ -179,7 +179,7 @@ impl Core {
                         users_api::update_user(&ready.configuration, params)
                     })
                     .await?;
-                Ok(response.user.into())
+                the_user_asked_for(operation, response.user, &user_id, Some(external_id))
             })
             .await
         };
@@ -218,6 +218,7 @@ async fn fetch_user(
     operation: &'static str,
     ready: &Ready,
     user_id: String,
+    external_id: Option<&str>,
 ) -> Result<PassageUser, Error> {
     let response = ready
         .send(operation, Repeat::Safe, || {
@@ -230,7 +231,30 @@ async fn fetch_user(
             )
         })
         .await?;
-    Ok(response.user.into())
+    the_user_asked_for(operation, response.user, &user_id, external_id)
+}
+
+/// The user of an answer about the user `user_id` (whom the caller named by `external_id`,
+/// if so). Another user's record, from a proxy or cache that mixed answers up, is refused
+/// rather than handed out as the user asked for.
+fn the_user_asked_for(
+    operation: &'static str,
+    user: models::UserInfo,
+    user_id: &str,
+    external_id: Option<&str>,
+) -> Result<PassageUser, Error> {
+    let field = if user.id != user_id {
+        "user.id"
+    } else if external_id.is_some_and(|asked| user.external_id != asked) {
+        "user.external_id"
+    } else {
+        return Ok(user.into());
+    };
+    Err(Error::InvalidResponse {
+        operation,
+        field,
+        reason: "names another user than the one asked for",
+    })
 }
 
 /// Where the user stream is: the next page to fetch, pinned to one `created_before`.
