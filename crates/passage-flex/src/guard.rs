@@ -13,16 +13,22 @@ pub(crate) fn non_empty(argument: &'static str, value: &str) -> Result<(), Error
     Ok(())
 }
 
-/// An external ID to look up. Passage reads a filter value that starts with an operator as
-/// that operator, so such an ID could never be matched exactly and is refused.
+/// An external ID to look up: not empty, and matched exactly (see [`exact_filter`]).
 pub(crate) fn external_id(value: &str) -> Result<(), Error> {
-    const OPERATORS: [&str; 5] = ["ne:", "gt:", "lt:", "like:", "not_like:"];
     non_empty("external_id", value)?;
+    exact_filter("external_id", value)
+}
+
+/// A value one of Passage's user filters must match exactly. Passage reads a filter value that
+/// starts with an operator as that operator, so such a value could never be matched exactly
+/// and is refused.
+pub(crate) fn exact_filter(argument: &'static str, value: &str) -> Result<(), Error> {
+    const OPERATORS: [&str; 5] = ["ne:", "gt:", "lt:", "like:", "not_like:"];
     if OPERATORS.iter().any(|operator| value.starts_with(operator)) {
         return Err(Error::InvalidArgument {
-            argument: "external_id",
+            argument,
             reason: "starts with a query operator of Passage's user filter (`ne:`, `gt:`, \
-                     `lt:`, `like:`, `not_like:`), so it cannot be looked up exactly",
+                     `lt:`, `like:`, `not_like:`), so it cannot be matched exactly",
         });
     }
     Ok(())

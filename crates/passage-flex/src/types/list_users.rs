@@ -3,6 +3,7 @@
 
 use super::UserStatus;
 use crate::error::Error;
+use crate::guard;
 use chrono::{DateTime, Datelike, Utc};
 
 /// Which users to list and how. Every filter is optional; filters combine with "and".
@@ -24,8 +25,8 @@ use chrono::{DateTime, Datelike, Utc};
 /// ```
 ///
 /// Nothing is checked until the stream is read; then an out-of-range page size, a field
-/// ordered by twice or a timestamp outside the years 0 to 9999 is [`Error::InvalidArgument`],
-/// and nothing is sent.
+/// ordered by twice, a timestamp outside the years 0 to 9999 or a [`TextMatch::Equal`] whose
+/// text starts with an operator is [`Error::InvalidArgument`], and nothing is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ListUsersOptions {
@@ -61,7 +62,9 @@ pub enum Compare<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TextMatch {
-    /// Exactly this text.
+    /// Exactly this text. Sent without an operator, so a text that starts with one (`ne:`,
+    /// `gt:`, `lt:`, `like:`, `not_like:`), which Passage would read as that operator, is
+    /// refused.
     Equal(String),
     /// Anything but this text.
     NotEqual(String),
@@ -207,8 +210,8 @@ impl ListUsersOptions {
         Ok(UserQuery {
             limit,
             order_by: order_by(&self.order_by)?,
-            identifier: self.identifier.as_ref().map(TextMatch::to_query),
-            id: self.id.as_ref().map(TextMatch::to_query),
+            identifier: text_filter("identifier", &self.identifier)?,
+            id: text_filter("user_id", &self.id)?,
             status: self
                 .status
                 .as_ref()
@@ -296,6 +299,17 @@ fn order_by(fields: &[(UserField, SortDirection)]) -> Result<Option<String>, Err
         })
         .collect();
     Ok((!order.is_empty()).then(|| order.join(",")))
+}
+
+/// `TextMatch::Equal` is sent without an operator, so its text must not start with one.
+fn text_filter(
+    argument: &'static str,
+    filter: &Option<TextMatch>,
+) -> Result<Option<String>, Error> {
+    if let Some(TextMatch::Equal(text)) = filter {
+        guard::exact_filter(argument, text)?;
+    }
+    Ok(filter.as_ref().map(TextMatch::to_query))
 }
 
 fn timestamp_filter(
