@@ -144,7 +144,9 @@ fn check_verbatim(config: &CodegenConfig, templates: &Path, staged: &Tree) -> Re
             bail!(
                 "{} differs from {} once formatted; run `rustfmt --edition 2021` on the latter",
                 destination.display(),
-                Path::new(&config.generator.templates).join(&source).display()
+                Path::new(&config.generator.templates)
+                    .join(&source)
+                    .display()
             );
         }
     }

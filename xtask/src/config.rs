@@ -48,9 +48,12 @@ impl CodegenConfig {
                 continue;
             }
             let field = |key: &str| {
-                entry.get(key).and_then(|value| value.as_str()).with_context(|| {
-                    format!("xtask/codegen.toml: [files.\"{source}\"] needs a `{key}` string")
-                })
+                entry
+                    .get(key)
+                    .and_then(|value| value.as_str())
+                    .with_context(|| {
+                        format!("xtask/codegen.toml: [files.\"{source}\"] needs a `{key}` string")
+                    })
             };
             let destination = Path::new(field("folder")?).join(field("destinationFilename")?);
             files.push((PathBuf::from(source), destination));
