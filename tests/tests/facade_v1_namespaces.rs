@@ -263,7 +263,7 @@ async fn the_namespaces_use_the_clients_retries() {
         matches!(&outcome, Err(Error::Api(err)) if err.status == 503),
         "{outcome:?}"
     );
-    assert_eq!(flaky.hits_async().await, 3);
+    assert_eq!(flaky.calls_async().await, 3);
 }
 
 /// Collects formatted log lines.
