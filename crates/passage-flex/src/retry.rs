@@ -164,7 +164,6 @@ impl Retry {
         Fut: Future<Output = Result<T, Error>>,
     {
         let policy = self.backoff.filter(|_| repeat == Repeat::Safe);
-        let started = SystemTime::now();
         let mut attempts: u32 = 1;
         loop {
             // The outcome lives in this block only, so that it is not kept beside the sleep in
@@ -180,8 +179,10 @@ impl Retry {
                 let Some(reason) = transient_failure(err) else {
                     return outcome;
                 };
+                // The policy is bounded by attempts, not by time: it ignores the start time,
+                // so the clock is read only once a retry is being decided.
                 let RetryDecision::Retry { execute_after } =
-                    policy.should_retry(started, attempts - 1)
+                    policy.should_retry(SystemTime::now(), attempts - 1)
                 else {
                     return outcome;
                 };
