@@ -5,7 +5,10 @@
 //!   differs (spec, options, templates or helper files changed without regenerating, or the
 //!   generated files were edited).
 //! - `validate-spec`: run the generator's own validator on the spec.
+//! - `build-cost`: clean debug build time and crate count of a one-call binary, this SDK against
+//!   the official crate (`build_cost.rs`).
 
+mod build_cost;
 mod codegen;
 mod config;
 mod generator;
@@ -17,7 +20,8 @@ mod tree;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | validate-spec>";
+const USAGE: &str =
+    "usage: cargo xtask <codegen [--check] | validate-spec | build-cost [--runs N] [--sdk PATH]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["validate-spec"] => codegen::validate_spec(&workspace_root()),
+        ["build-cost", rest @ ..] => build_cost::run(&workspace_root(), rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

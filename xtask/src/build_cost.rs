@@ -1,0 +1,215 @@
+//! `cargo xtask build-cost [--runs N] [--sdk PATH]`: what a user pays to build against this SDK.
+//!
+//! Builds the same one-call binary (`PassageFlex::new`, one `get_devices`, tokio with `macros`
+//! and `rt-multi-thread`) against this SDK and against Passage's own crate (`passage_flex`
+//! 1.0.2, from the cargo registry), each in its own temporary project with a fresh target
+//! directory: a clean debug build, as in CI or on a new checkout. Prints the wall time and the
+//! number of crates compiled for each, alternating the two `N` times (default 1) so that the
+//! machine's load weighs on both alike, and the load average before each build, since other
+//! builds on the machine move the numbers. Both use this workspace's `Cargo.lock`, so the crate
+//! versions are the ones the workspace is tested with; cargo runs `--offline`.
+//!
+//! `--sdk PATH` measures the facade crate at `PATH` instead (another checkout, to compare
+//! before and after a change).
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The official crate's version, as `tests/` pins it.
+const OFFICIAL_VERSION: &str = "=1.0.2";
+
+const SDK_MAIN: &str = r#"#[tokio::main]
+async fn main() {
+    let app_id = std::env::var("PASSAGE_APP_ID").unwrap_or_default();
+    let api_key = std::env::var("PASSAGE_API_KEY").unwrap_or_default();
+    let passage = passage_flex::PassageFlex::new(app_id, api_key);
+    match passage.get_devices("user-42").await {
+        Ok(devices) => println!("{} passkeys", devices.len()),
+        Err(err) => eprintln!("{err}"),
+    }
+}
+"#;
+
+const OFFICIAL_MAIN: &str = r#"#[tokio::main]
+async fn main() {
+    let app_id = std::env::var("PASSAGE_APP_ID").unwrap_or_default();
+    let api_key = std::env::var("PASSAGE_API_KEY").unwrap_or_default();
+    let passage = passage_flex::PassageFlex::new(app_id, api_key);
+    match passage.user.list_devices("user-42".to_string()).await {
+        Ok(devices) => println!("{} passkeys", devices.len()),
+        Err(err) => eprintln!("{err}"),
+    }
+}
+"#;
+
+/// One of the two binaries.
+struct Subject {
+    name: &'static str,
+    dependency: String,
+    main: &'static str,
+}
+
+/// What one clean build took.
+struct Build {
+    seconds: f64,
+    crates: usize,
+    load: String,
+}
+
+pub fn run(root: &Path, args: &[&str]) -> Result<()> {
+    let mut runs = 1;
+    let mut sdk = root.join("crates/passage-flex");
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--runs" => {
+                runs = rest
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n >= 1)
+                    .context("--runs takes a number of at least 1")?;
+            }
+            "--sdk" => {
+                sdk = PathBuf::from(rest.next().context("--sdk takes the facade crate's path")?);
+            }
+            other => bail!("build-cost: unknown argument {other:?}"),
+        }
+    }
+    let sdk = sdk
+        .canonicalize()
+        .with_context(|| format!("the SDK crate at {}", sdk.display()))?;
+    let subjects = [
+        Subject {
+            name: "passage-flex (this SDK, default features)",
+            dependency: format!(
+                "passage-flex = {{ path = {:?} }}",
+                sdk.display().to_string()
+            ),
+            main: SDK_MAIN,
+        },
+        Subject {
+            name: "passage_flex 1.0.2 (official, default features)",
+            dependency: format!("passage_flex = \"{OFFICIAL_VERSION}\""),
+            main: OFFICIAL_MAIN,
+        },
+    ];
+    let scratch = std::env::temp_dir().join(format!("passage-build-cost-{}", std::process::id()));
+    let result = measure_all(&scratch, root, &subjects, runs);
+    let _ = std::fs::remove_dir_all(&scratch);
+    let builds = result?;
+
+    println!("\n## Clean debug build of a one-call binary\n");
+    println!("{}; {} core(s)", rustc_version(), cores());
+    println!("SDK: {}\n", sdk.display());
+    println!("| binary | run | seconds | crates compiled | load average before (1, 5, 15 min) |");
+    println!("|---|---:|---:|---:|---|");
+    for (run, pair) in builds.iter().enumerate() {
+        for (subject, build) in subjects.iter().zip(pair) {
+            println!(
+                "| {} | {} | {:.1} | {} | {} |",
+                subject.name,
+                run + 1,
+                build.seconds,
+                build.crates,
+                build.load
+            );
+        }
+    }
+    for (run, [ours, official]) in builds.iter().enumerate() {
+        println!(
+            "\nrun {}: this SDK / official = {:.2} in time, {} against {} crates",
+            run + 1,
+            ours.seconds / official.seconds,
+            ours.crates,
+            official.crates
+        );
+    }
+    Ok(())
+}
+
+fn measure_all(
+    scratch: &Path,
+    root: &Path,
+    subjects: &[Subject; 2],
+    runs: usize,
+) -> Result<Vec<[Build; 2]>> {
+    let mut all = Vec::new();
+    for run in 0..runs {
+        let mut pair = Vec::new();
+        for (index, subject) in subjects.iter().enumerate() {
+            let dir = scratch.join(format!("run{run}-{index}"));
+            write_project(&dir, root, subject)?;
+            eprintln!("build-cost: building {} (run {})", subject.name, run + 1);
+            pair.push(build(&dir)?);
+            // Each build's target directory is several hundred MB; only the numbers are kept.
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        let [ours, official]: [Build; 2] = pair.try_into().ok().context("two builds")?;
+        all.push([ours, official]);
+    }
+    Ok(all)
+}
+
+fn write_project(dir: &Path, root: &Path, subject: &Subject) -> Result<()> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    let manifest = format!(
+        "[package]\nname = \"one-call\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n{}\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+         # Its own workspace, not the one above it.\n[workspace]\n",
+        subject.dependency
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    std::fs::write(dir.join("src/main.rs"), subject.main)?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .context("copying the workspace's Cargo.lock")?;
+    Ok(())
+}
+
+/// `cargo build` in `dir` with a target directory of its own, timed; counts the crates compiled.
+fn build(dir: &Path) -> Result<Build> {
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|line| {
+            line.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|_| "unknown".into());
+    let started = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--offline", "--color", "never"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .context("running cargo build")?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        bail!("cargo build failed in {}:\n{stderr}", dir.display());
+    }
+    let crates = stderr
+        .lines()
+        .filter(|line| line.trim_start().starts_with("Compiling "))
+        .count();
+    Ok(Build {
+        seconds,
+        crates,
+        load,
+    })
+}
+
+fn rustc_version() -> String {
+    Command::new("rustc")
+        .arg("-V")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_else(|_| "rustc (unknown version)".into())
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
