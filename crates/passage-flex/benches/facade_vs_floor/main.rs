@@ -1,11 +1,16 @@
 //! `cargo bench -p passage-flex --bench facade_vs_floor`: the facade against the floor (a
 //! minimal reqwest + serde_json client making the same HTTP calls), on the same local server.
 //!
-//! Prints, for each operation at concurrency 1 and 32: round trips per operation, operations per
-//! second and CPU time per operation (this process's, the server runs in a child process), for
-//! the SDK and two floors (decoding everything the SDK returns, or only what is checked); then
-//! the latency of `get_devices` with a 20 ms server delay, cold (cache off: lookup + call) and
-//! warm (one call). Numbers, not pass/fail: read them, and keep `RESULTS.md` up to date.
+//! For each mode (plain HTTP; TLS with the server offering HTTP/1.1 only; TLS with h2 offered
+//! by ALPN; `-- --mode=http|tls|h2` picks) and each operation at concurrency 1 and 32, prints:
+//! round trips per operation, connections opened during the run, operations per second and CPU
+//! time per operation (this process's, the server runs in a child process), for the SDK and two
+//! floors (decoding everything the SDK returns, or only what is checked); then the latency of
+//! `get_devices` with a 20 ms server delay, cold (cache off: lookup + call) and warm (one
+//! call). Numbers, not pass/fail: read them, and keep `RESULTS.md` up to date.
+//!
+//! Over TLS every client uses the same stack: the crypto provider of the SDK's TLS feature,
+//! the platform verifier, and a CA made at start-up and trusted through `SSL_CERT_FILE`.
 //!
 //! `-- --instructions` counts instructions per call under callgrind instead (see
 //! `instructions.rs`): slower, but the same from run to run.
@@ -13,16 +18,22 @@
 mod floor;
 mod instructions;
 mod measure;
+mod mode;
 mod server;
+#[path = "../../tests/support/tls_front.rs"]
+mod tls_front;
 mod workload;
 
 use floor::{Decode, Floor};
 use futures::future::join_all;
 use measure::{Cell, latencies, measure};
+use mode::Mode;
 use passage_flex::{CacheConfig, PassageFlex};
 use server::Server;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use tls_front::TestPki;
 use workload::{Client, Fixture, Op};
 
 const USERS: usize = 64;
@@ -33,13 +44,19 @@ const DELAY: Duration = Duration::from_millis(20);
 const LATENCY_CALLS: usize = 40;
 
 fn main() {
-    if server::serve_if_asked() || instructions::count_if_asked() {
+    if server::serve_if_asked() {
+        return;
+    }
+    // Before any thread or client exists: the provider, and the CA the clients trust.
+    mode::install_crypto_provider();
+    let pki = TrustedPki::generate();
+    if instructions::count_if_asked(&pki.dir) {
         return;
     }
     // `-- --instructions`: instructions per call under callgrind instead of CPU time.
     if std::env::args().any(|arg| arg == "--instructions") {
         print_machine();
-        instructions::report(chosen_ops());
+        instructions::report(mode::chosen_modes(), chosen_ops());
         return;
     }
     // One thread for the clients: their CPU time is then the work of the calls, without the
@@ -48,23 +65,62 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    runtime.block_on(run());
+    print_machine();
+    for mode in mode::chosen_modes() {
+        runtime.block_on(run(mode, &pki.dir));
+    }
 }
 
-async fn run() {
-    print_machine();
-    let server = Server::spawn(Duration::ZERO);
+/// A CA made for this run, trusted through `SSL_CERT_FILE`, and the server's certificate, in a
+/// temporary directory removed on drop.
+pub struct TrustedPki {
+    pub dir: PathBuf,
+}
+
+impl TrustedPki {
+    /// Only while this process has a single thread: it changes the environment.
+    fn generate() -> TrustedPki {
+        let dir = std::env::temp_dir().join(format!("passage-flex-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let pki = TestPki::generate();
+        pki.write(&dir);
+        // SAFETY: called first thing in `main`, before any other thread exists.
+        unsafe { std::env::set_var("SSL_CERT_FILE", dir.join("ca.pem")) };
+        TrustedPki { dir }
+    }
+}
+
+impl Drop for TrustedPki {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn run(mode: Mode, pki: &Path) {
+    let only_latency = filters().iter().any(|name| name == "latency");
+    if !only_latency {
+        throughput(mode, pki).await;
+    }
+    if filters().is_empty() || only_latency {
+        latency_with_delay(mode, pki).await;
+    }
+}
+
+async fn throughput(mode: Mode, pki: &Path) {
+    let server = Server::spawn(Duration::ZERO, mode, pki);
     let facade = facade_for(&server, CacheConfig::new());
     let users = register_users(&server, &facade, USERS).await;
     let clients = clients_for(&server, &facade);
 
-    println!("## Throughput and CPU, local server, no added latency\n");
     println!(
-        "| operation | concurrency | round trips (SDK / floor) | ops/s SDK | ops/s floor (complete) | CPU µs/op SDK | CPU µs/op floor, complete | CPU µs/op floor, minimal | SDK / complete | SDK / minimal |"
+        "## Throughput and CPU, {}, no added latency\n",
+        mode.title()
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| operation | concurrency | round trips (SDK / floor) | connections opened (SDK / complete / minimal) | ops/s SDK | ops/s floor (complete) | CPU µs/op SDK | CPU µs/op floor, complete | CPU µs/op floor, minimal | SDK / complete | SDK / minimal |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let (mut worst_complete, mut worst_minimal): (f64, f64) = (0.0, 0.0);
-    let only_latency = filters().iter().any(|name| name == "latency");
     for op in chosen_ops() {
         for concurrency in CONCURRENCY {
             let total = if concurrency == 1 { 1_000 } else { 2_000 };
@@ -92,13 +148,9 @@ async fn run() {
         }
     }
     println!(
-        "\nWorst CPU ratio: SDK / floor with complete decoding {worst_complete:.2}; SDK / floor with minimal decoding {worst_minimal:.2}\n"
+        "\nWorst CPU ratio ({}): SDK / floor with complete decoding {worst_complete:.2}; SDK / floor with minimal decoding {worst_minimal:.2}\n",
+        mode.name()
     );
-    drop(server);
-
-    if filters().is_empty() || only_latency {
-        latency_with_delay().await;
-    }
 }
 
 /// The arguments that are not flags: `cargo bench --bench facade_vs_floor -- get_user` measures
@@ -201,10 +253,13 @@ fn median_cell(mut rounds: Vec<Cell>) -> Cell {
 fn print_row(op: Op, concurrency: usize, [sdk, complete, minimal]: [&Cell; 3], ratios: (f64, f64)) {
     let micros = |cell: &Cell| cell.cpu_per_op.as_secs_f64() * 1e6;
     println!(
-        "| {} | {concurrency} | {:.2} / {:.2} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
+        "| {} | {concurrency} | {:.2} / {:.2} | {} / {} / {} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
         op.name(),
         sdk.round_trips_per_op,
         complete.round_trips_per_op,
+        sdk.connections,
+        complete.connections,
+        minimal.connections,
         sdk.ops_per_sec,
         complete.ops_per_sec,
         micros(sdk),
@@ -216,8 +271,8 @@ fn print_row(op: Op, concurrency: usize, [sdk, complete, minimal]: [&Cell; 3], r
 }
 
 /// `get_devices` end to end when every answer takes 20 ms: the cache's whole point.
-async fn latency_with_delay() {
-    let server = Server::spawn(DELAY);
+async fn latency_with_delay(mode: Mode, pki: &Path) {
+    let server = Server::spawn(DELAY, mode, pki);
     let warm_facade = facade_for(&server, CacheConfig::new());
     let users = register_users(&server, &warm_facade, 1).await;
     let fixture = Fixture {
@@ -233,7 +288,10 @@ async fn latency_with_delay() {
         Decode::Complete,
     ));
 
-    println!("## get_devices latency, server answering after {DELAY:?}\n");
+    println!(
+        "## get_devices latency, {}, server answering after {DELAY:?}\n",
+        mode.title()
+    );
     println!("| client | round trips | median ms | p90 ms | max ms |");
     println!("|---|---:|---:|---:|---:|");
     let mut medians = Vec::new();
@@ -257,7 +315,7 @@ async fn latency_with_delay() {
         medians.push(median);
     }
     println!(
-        "\nWarm / cold median latency: {:.2}",
+        "\nWarm / cold median latency: {:.2}\n",
         medians[1].as_secs_f64() / medians[0].as_secs_f64()
     );
 }
@@ -287,6 +345,10 @@ fn print_machine() {
     );
     println!("- toolchain: {rustc}; release profile (cargo bench)");
     println!(
-        "- server: passage-flex-emulator in a child process on loopback; CPU is the client process's\n"
+        "- server: passage-flex-emulator behind a forwarding front (plain, or TLS offering HTTP/1.1 or h2), in a child process on loopback; CPU is the client process's"
+    );
+    println!(
+        "- TLS: {} for the SDK and the floors alike; a CA made for the run\n",
+        mode::tls_stack()
     );
 }

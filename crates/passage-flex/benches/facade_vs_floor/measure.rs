@@ -12,6 +12,8 @@ pub struct Cell {
     pub round_trips_per_op: f64,
     pub ops_per_sec: f64,
     pub cpu_per_op: Duration,
+    /// Connections the server accepted during the run.
+    pub connections: u64,
 }
 
 /// `total` calls of `op` by `concurrency` tasks sharing one client.
@@ -24,6 +26,7 @@ pub async fn measure(
     total: usize,
 ) -> Cell {
     let requests_before = server.api_requests().await;
+    let connections_before = server.connections();
     let next = Arc::new(AtomicUsize::new(0));
     let cpu = ProcessTime::now();
     let wall = Instant::now();
@@ -47,11 +50,13 @@ pub async fn measure(
         task.await.expect("a measuring task finished");
     }
     let (wall, cpu) = (wall.elapsed(), cpu.elapsed());
+    let connections = server.connections() - connections_before;
     let requests = server.api_requests().await - requests_before;
     Cell {
         round_trips_per_op: requests as f64 / total as f64,
         ops_per_sec: total as f64 / wall.as_secs_f64(),
         cpu_per_op: cpu / total as u32,
+        connections,
     }
 }
 

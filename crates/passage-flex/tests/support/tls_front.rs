@@ -177,6 +177,9 @@ async fn accept_loop(
             continue;
         };
         counts.connections.fetch_add(1, Ordering::SeqCst);
+        // As servers in production do: without it, an HTTP/2 answer's HEADERS and DATA frames
+        // wait on the client's delayed ACK.
+        let _ = tcp.set_nodelay(true);
         let (acceptor, counts, upstream, client) = (
             acceptor.clone(),
             Arc::clone(&counts),
