@@ -1,6 +1,7 @@
 //! The emulated app and the emulator's settings, with their defaults.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use base64::Engine;
@@ -89,6 +90,8 @@ pub(crate) struct Settings {
     pub nonce_ttl: Duration,
     pub handshake_ttl: Duration,
     pub latency: Duration,
+    /// Where users and passkeys are kept across restarts; `None` keeps them in memory only.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -109,6 +112,7 @@ impl Default for Settings {
             nonce_ttl: DEFAULT_NONCE_TTL,
             handshake_ttl: DEFAULT_TRANSACTION_TTL,
             latency: Duration::ZERO,
+            state_file: None,
         }
     }
 }
@@ -135,6 +139,19 @@ impl Settings {
         }
         if let Some(rp_id) = &self.app.rp_id {
             validate_rp_id(rp_id, &self.app.auth_origin)?;
+        }
+        if let Some(path) = &self.state_file
+            && (path.file_name().is_none()
+                || path
+                    .as_os_str()
+                    .to_string_lossy()
+                    .ends_with(std::path::is_separator)
+                || path.is_dir())
+        {
+            return Err(format!(
+                "the state file {} must name a file, not a directory",
+                path.display()
+            ));
         }
         if self.transaction_ttl.is_zero()
             || self.nonce_ttl.is_zero()

@@ -170,6 +170,15 @@ impl Failure {
         )
     }
 
+    /// The emulator could not do its part (such as saving the state file).
+    pub(crate) fn internal_server_error(message: impl Into<String>) -> Self {
+        Self::passage(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::InternalServerError,
+            message,
+        )
+    }
+
     // ---- the emulator's own codes: browser-facing and control endpoints only ------------------
 
     pub(crate) fn transaction_not_found() -> Self {
@@ -267,6 +276,7 @@ mod tests {
             Failure::user_not_found(),
             Failure::device_not_found(),
             Failure::user_has_no_passkeys(),
+            Failure::internal_server_error("x"),
         ] {
             let parsed = ErrorCode::from(failure.code().to_owned());
             assert_eq!(parsed.to_string(), failure.code());

@@ -4,7 +4,9 @@
 //! It serves the paths, JSON shapes, status codes and error bodies of the real API
 //! (`openapi/passage-flex.yaml` in this workspace) under `/v1`, for one configured app, so that a
 //! backend can be developed and tested with no Passage account and no network. State lives in
-//! memory and is gone when the emulator stops.
+//! memory and is gone when the emulator stops, unless it is given a state file
+//! ([`EmulatorBuilder::state_file`], `--state-file`): then users and passkeys are saved after
+//! every change, atomically, and loaded at the next start.
 //!
 //! What behaves as the real service does:
 //!
@@ -93,6 +95,7 @@ mod request_log;
 mod router;
 mod server;
 mod state;
+mod state_file;
 mod store;
 
 pub use config::{

@@ -2,6 +2,7 @@
 //! schemathesis. Logs one line per request; stops cleanly on Ctrl-C.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -52,6 +53,10 @@ struct Args {
         value_name = "ORIGIN"
     )]
     android_origin: Vec<String>,
+    /// Keep users and passkeys in this JSON file across restarts (created if missing, rewritten
+    /// atomically after every change). Without it, everything is gone when the emulator stops.
+    #[arg(long, env = "PASSAGE_EMULATOR_STATE_FILE", value_name = "PATH")]
+    state_file: Option<PathBuf>,
     /// Milliseconds to wait before every management API answer, to act like a distant server.
     #[arg(long, env = "PASSAGE_EMULATOR_LATENCY_MS", default_value_t = 0)]
     latency_ms: u64,
@@ -78,6 +83,9 @@ async fn main() -> ExitCode {
     if let Some(rp_id) = args.rp_id {
         builder = builder.rp_id(rp_id);
     }
+    if let Some(path) = args.state_file {
+        builder = builder.state_file(path);
+    }
     let emulator = match builder
         .address(SocketAddr::new(args.host, args.port))
         .app_id(args.app_id)
@@ -99,6 +107,10 @@ async fn main() -> ExitCode {
         emulator.base_url(),
         emulator.app_id()
     );
+    match emulator.state_file() {
+        Some(path) => tracing::info!("users and passkeys are kept in {}", path.display()),
+        None => tracing::info!("users and passkeys live in memory (--state-file keeps them)"),
+    }
     if let Err(err) = tokio::signal::ctrl_c().await {
         eprintln!("passage-flex-emulator: cannot wait for Ctrl-C: {err}");
     }

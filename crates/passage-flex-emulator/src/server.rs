@@ -1,6 +1,7 @@
 //! Starting, using and stopping an emulator: in-process for tests, or from the binary.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -13,7 +14,7 @@ use crate::config::Settings;
 use crate::failure::Failure;
 use crate::router::router;
 use crate::state::Shared;
-use crate::store::{Completion, Store};
+use crate::store::{Completion, Lifetimes, Store};
 
 /// Settings for an [`Emulator`], from [`Emulator::builder`].
 #[derive(Debug, Clone, Default)]
@@ -112,13 +113,27 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Keeps users and passkeys in the JSON file at `path` across restarts (default: in memory
+    /// only). The file is read at start (a missing one is created) and rewritten atomically
+    /// after every change, before the change is answered; a kill at any moment leaves the last
+    /// saved state. Open transactions, handshakes and nonces are not saved.
+    ///
+    /// While the emulator runs it holds a lock on `<path>.lock`, so two emulators cannot share
+    /// one file.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.settings.state_file = Some(path.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     ///
     /// Fails with [`std::io::ErrorKind::InvalidInput`] on an empty app ID or API key, an auth
     /// origin that is not an `http(s)` URL, an Android origin that is not one, an RP ID the auth
-    /// origin cannot use, or a zero lifetime; otherwise only if the address cannot be bound.
+    /// origin cannot use, a zero lifetime, or a state file that cannot be used (damaged, written
+    /// by a newer emulator, holding another app, locked by another emulator, unwritable; it is
+    /// then left as it was); otherwise only if the address cannot be bound.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let settings = self.settings;
+        let mut settings = self.settings;
         settings
             .validate()
             .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
@@ -126,15 +141,30 @@ impl EmulatorBuilder {
         let relying_party = crate::relying_party::relying_party(&settings.app).map_err(invalid)?;
         let auth_origin = url::Url::parse(&settings.app.auth_origin)
             .map_err(|err| invalid(format!("the auth origin is not a URL: {err}")))?;
+        let lifetimes = Lifetimes {
+            transaction: settings.transaction_ttl,
+            nonce: settings.nonce_ttl,
+            handshake: settings.handshake_ttl,
+        };
+        let store = match &settings.state_file {
+            None => Store::in_memory(lifetimes),
+            Some(path) => {
+                let (store, app_created_at) = Store::with_state_file(
+                    lifetimes,
+                    path,
+                    &settings.app.app_id,
+                    settings.app.created_at,
+                )
+                .map_err(invalid)?;
+                settings.app.created_at = app_created_at;
+                store
+            }
+        };
         let listener = TcpListener::bind(settings.address).await?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             app: settings.app,
-            store: Store::new(
-                settings.transaction_ttl,
-                settings.nonce_ttl,
-                settings.handshake_ttl,
-            ),
+            store,
             api_requests: AtomicU64::new(0),
             latency: settings.latency,
             relying_party,
@@ -229,6 +259,11 @@ impl Emulator {
     /// else the auth origin's host.
     pub fn rp_id(&self) -> String {
         self.shared.app.effective_rp_id().unwrap_or_default()
+    }
+
+    /// The state file, if the emulator keeps one ([`EmulatorBuilder::state_file`]).
+    pub fn state_file(&self) -> Option<&Path> {
+        self.shared.store.state_file()
     }
 
     /// How many requests the management API (`/v1`) has received, answered or not; the same as

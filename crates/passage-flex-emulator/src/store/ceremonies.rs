@@ -154,6 +154,7 @@ impl Store {
         data.handshakes.remove(handshake_id);
         data.transactions.remove(transaction_id);
         let nonce = self.issue_nonce(&mut data, user_id, now);
+        self.commit(data)?;
         Ok(Completion { nonce, device_id })
     }
 
@@ -281,6 +282,7 @@ impl Store {
             data.transactions.remove(&transaction_id);
         }
         let nonce = self.issue_nonce(&mut data, user_id, now);
+        self.commit(data)?;
         Ok(Completion { nonce, device_id })
     }
 

@@ -1,9 +1,11 @@
 //! The emulator's in-memory state and every rule of the API that changes it.
 //!
 //! One mutex guards all of it and is never held across an `.await`, so every operation is atomic:
-//! concurrent clients cannot lose each other's updates.
+//! concurrent clients cannot lose each other's updates. With a state file, every change to the
+//! saved part (users and passkeys) is on disk before the operation returns.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -12,9 +14,11 @@ use serde_json::{Map, Value};
 
 use crate::failure::Failure;
 use crate::list::ListQuery;
+use crate::state_file::StateFile;
 
 mod ceremonies;
 mod list;
+mod saved;
 
 pub(crate) use list::Page;
 
@@ -163,6 +167,8 @@ struct Data {
     handshakes: HashMap<String, ceremonies::Handshake>,
     next_sequence: u64,
     next_sweep: Option<Instant>,
+    /// Counts the changes to the saved part, so that an older snapshot never overwrites a newer.
+    generation: u64,
 }
 
 impl Data {
@@ -210,6 +216,22 @@ impl Data {
     }
 }
 
+/// How long what the store hands out stays usable.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lifetimes {
+    pub transaction: Duration,
+    pub nonce: Duration,
+    pub handshake: Duration,
+}
+
+/// The state file and what every save writes beside the users.
+#[derive(Debug)]
+struct Persistence {
+    file: StateFile,
+    app_id: String,
+    app_created_at: DateTime<Utc>,
+}
+
 /// The whole state of one emulated app.
 #[derive(Debug)]
 pub(crate) struct Store {
@@ -217,26 +239,111 @@ pub(crate) struct Store {
     transaction_ttl: Duration,
     nonce_ttl: Duration,
     handshake_ttl: Duration,
+    persistence: Option<Persistence>,
 }
 
 impl Store {
-    pub(crate) fn new(
-        transaction_ttl: Duration,
-        nonce_ttl: Duration,
-        handshake_ttl: Duration,
-    ) -> Self {
+    /// A store that lives in memory only.
+    pub(crate) fn in_memory(lifetimes: Lifetimes) -> Self {
         Self {
             data: Mutex::new(Data::default()),
-            transaction_ttl,
-            nonce_ttl,
-            handshake_ttl,
+            transaction_ttl: lifetimes.transaction,
+            nonce_ttl: lifetimes.nonce,
+            handshake_ttl: lifetimes.handshake,
+            persistence: None,
         }
+    }
+
+    /// A store kept in the state file at `path`: loads what it holds (nothing if it does not
+    /// exist yet) and writes it back at once, so that an unwritable path fails now. Returns the
+    /// store and the app's creation time (the saved one, else `app_created_at`).
+    ///
+    /// A file that is not a state file, is damaged, comes from a newer emulator or holds
+    /// another app is refused, and left as it is.
+    pub(crate) fn with_state_file(
+        lifetimes: Lifetimes,
+        path: &Path,
+        app_id: &str,
+        app_created_at: DateTime<Utc>,
+    ) -> Result<(Self, DateTime<Utc>), String> {
+        let (file, contents) = StateFile::open(path)?;
+        let mut data = Data::default();
+        let mut created_at = app_created_at;
+        if let Some(bytes) = contents {
+            let restored = saved::decode(app_id, &bytes).map_err(|reason| {
+                format!(
+                    "cannot use the state file {}: {reason}; it was left untouched",
+                    path.display()
+                )
+            })?;
+            data.user_ids_by_external_id = restored
+                .users
+                .values()
+                .map(|user| (user.external_id.clone(), user.id.clone()))
+                .collect();
+            data.users = restored.users;
+            data.next_sequence = restored.next_sequence;
+            created_at = restored.app_created_at;
+        }
+        let mut store = Self::in_memory(lifetimes);
+        store.persistence = Some(Persistence {
+            file,
+            app_id: app_id.to_owned(),
+            app_created_at: created_at,
+        });
+        *store.data.get_mut().unwrap_or_else(PoisonError::into_inner) = data;
+        store.save(store.lock()).map_err(|reason| {
+            format!("cannot write the state file {}: {reason}", path.display())
+        })?;
+        Ok((store, created_at))
+    }
+
+    /// The state file, if the store has one.
+    pub(crate) fn state_file(&self) -> Option<&Path> {
+        self.persistence.as_ref().map(|p| p.file.path())
     }
 
     fn lock(&self) -> MutexGuard<'_, Data> {
         // Every update is applied in full before the guard drops, so a panic elsewhere cannot
         // leave half-written state behind: a poisoned lock is still consistent.
         self.data.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Ends a change to the saved part: with a state file, the new state is on disk when this
+    /// returns. If the write fails the change stays in memory, the next save carries it, and
+    /// the caller answers 500 `internal_server_error` saying so.
+    fn commit(&self, data: MutexGuard<'_, Data>) -> Result<(), Failure> {
+        self.save(data).map_err(|reason| {
+            Failure::internal_server_error(format!(
+                "the change was made but could not be saved to the state file: {reason}"
+            ))
+        })
+    }
+
+    /// Writes the saved part to the state file, if there is one. The snapshot is taken under
+    /// the lock (so snapshots follow the order of the changes) and written after it is
+    /// released (so other requests do not wait for the disk).
+    fn save(&self, mut data: MutexGuard<'_, Data>) -> Result<(), String> {
+        let Some(persistence) = &self.persistence else {
+            return Ok(());
+        };
+        data.generation += 1;
+        let generation = data.generation;
+        let bytes = saved::encode(&persistence.app_id, persistence.app_created_at, &data);
+        drop(data);
+        let written = bytes.and_then(|bytes| {
+            persistence
+                .file
+                .save(generation, &bytes)
+                .map_err(|err| err.to_string())
+        });
+        if let Err(reason) = &written {
+            tracing::error!(
+                "cannot save the state file {}: {reason}",
+                persistence.file.path().display()
+            );
+        }
+        written
     }
 
     pub(crate) fn create_register_transaction(
@@ -247,12 +354,12 @@ impl Store {
         let mut data = self.lock();
         let now = Instant::now();
         data.sweep(now);
-        let user_id = match data.user_by_external_id(external_id) {
+        let (user_id, created) = match data.user_by_external_id(external_id) {
             Ok(user) => {
                 refuse_inactive(user)?;
-                user.id.clone()
+                (user.id.clone(), false)
             }
-            Err(_) => insert_new_user(&mut data, external_id),
+            Err(_) => (insert_new_user(&mut data, external_id), true),
         };
         let transaction_id = new_id();
         data.transactions.insert(
@@ -265,6 +372,9 @@ impl Store {
                 expires_at: now + self.transaction_ttl,
             },
         );
+        if created {
+            self.commit(data)?;
+        }
         Ok(transaction_id)
     }
 
@@ -337,6 +447,7 @@ impl Store {
         };
         data.transactions.remove(transaction_id);
         let nonce = self.issue_nonce(&mut data, user_id, now);
+        self.commit(data)?;
         Ok(Completion { nonce, device_id })
     }
 
@@ -390,7 +501,9 @@ impl Store {
             user.user_metadata = Some(metadata);
         }
         user.updated_at = timestamp_now();
-        Ok(user.clone())
+        let updated = user.clone();
+        self.commit(data)?;
+        Ok(updated)
     }
 
     /// Deletes the user with its passkeys, open transactions and unspent nonces.
@@ -403,7 +516,7 @@ impl Store {
         data.user_ids_by_external_id.remove(&user.external_id);
         data.transactions.retain(|_, t| t.user_id != user_id);
         data.nonces.retain(|_, n| n.user_id != user_id);
-        Ok(())
+        self.commit(data)
     }
 
     pub(crate) fn set_active(&self, user_id: &str, active: bool) -> Result<User, Failure> {
@@ -415,7 +528,9 @@ impl Store {
             UserStatus::Inactive
         };
         user.updated_at = timestamp_now();
-        Ok(user.clone())
+        let updated = user.clone();
+        self.commit(data)?;
+        Ok(updated)
     }
 
     pub(crate) fn devices(&self, user_id: &str) -> Result<Vec<Device>, Failure> {
@@ -431,7 +546,7 @@ impl Store {
             return Err(Failure::device_not_found());
         }
         user.updated_at = timestamp_now();
-        Ok(())
+        self.commit(data)
     }
 }
 
