@@ -54,6 +54,11 @@
 //! `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete` (or
 //! [`Emulator::complete_transaction`] in-process).
 //!
+//! And a console, `GET /emulator/` ([`Emulator::console_url`]): one server-rendered page, no
+//! script, showing the app's settings, the users with their passkeys, the open transactions and
+//! the latest `/v1` requests (method, path, status, duration; never the API key or a nonce),
+//! with buttons to delete a user or revoke a passkey.
+//!
 //! In a test:
 //!
 //! ```no_run
@@ -85,10 +90,12 @@ mod body;
 #[cfg(feature = "passkey-browser")]
 pub mod browser;
 mod config;
+mod console_page;
 mod failure;
 mod handlers;
 mod list;
 mod metering;
+mod recent_requests;
 mod relying_party;
 mod render;
 mod request_log;

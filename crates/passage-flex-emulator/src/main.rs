@@ -107,6 +107,7 @@ async fn main() -> ExitCode {
         emulator.base_url(),
         emulator.app_id()
     );
+    tracing::info!("console: {}", emulator.console_url());
     match emulator.state_file() {
         Some(path) => tracing::info!("users and passkeys are kept in {}", path.display()),
         None => tracing::info!("users and passkeys live in memory (--state-file keeps them)"),

@@ -1,4 +1,5 @@
-//! The route table: the Passage management API under `/v1`, the emulator's own under `/emulator`.
+//! The route table: the Passage management API under `/v1`, the emulator's own (the console,
+//! the control endpoint) under `/emulator`.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use tower_http::cors::CorsLayer;
 
 use crate::config::AppConfig;
 use crate::failure::Failure;
-use crate::handlers::{app, ceremonies, control, devices, transactions, users};
+use crate::handlers::{app, ceremonies, console, control, devices, transactions, users};
 use crate::state::Shared;
 use crate::{metering, request_log};
 
@@ -107,6 +108,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             metering::meter_api_request,
         ));
     let emulator = Router::new()
+        .route("/", get(console::to_page))
+        .route(
+            "/console/users/{user_id}/delete",
+            post(console::delete_user),
+        )
+        .route(
+            "/console/users/{user_id}/devices/{device_id}/revoke",
+            post(console::revoke_device),
+        )
         .route("/health", get(control::health))
         .route("/requests", get(control::api_requests))
         .route(
@@ -115,6 +125,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         );
     Router::new()
         .nest("/v1", api)
+        .route("/emulator/", get(console::page))
         .nest("/emulator", emulator)
         .fallback(|| async { Failure::route_not_found() })
         .layer(axum::middleware::from_fn(request_log::log_request))

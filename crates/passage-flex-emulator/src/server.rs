@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Settings;
 use crate::failure::Failure;
+use crate::recent_requests::RecentRequests;
 use crate::router::router;
 use crate::state::Shared;
 use crate::store::{Completion, Lifetimes, Store};
@@ -166,6 +167,7 @@ impl EmulatorBuilder {
             app: settings.app,
             store,
             api_requests: AtomicU64::new(0),
+            recent_requests: RecentRequests::default(),
             latency: settings.latency,
             relying_party,
         });
@@ -264,6 +266,12 @@ impl Emulator {
     /// The state file, if the emulator keeps one ([`EmulatorBuilder::state_file`]).
     pub fn state_file(&self) -> Option<&Path> {
         self.shared.store.state_file()
+    }
+
+    /// The console's address, `{base_url}/emulator/`: a page showing the app's settings, users
+    /// and passkeys, open transactions and recent API requests.
+    pub fn console_url(&self) -> String {
+        format!("{}/emulator/", self.base_url())
     }
 
     /// How many requests the management API (`/v1`) has received, answered or not; the same as

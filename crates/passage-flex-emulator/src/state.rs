@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use crate::config::AppConfig;
+use crate::recent_requests::RecentRequests;
 use crate::store::Store;
 
 /// What every request handler shares.
@@ -14,6 +15,8 @@ pub(crate) struct Shared {
     pub store: Store,
     /// Requests to `/v1` so far, answered or not.
     pub api_requests: AtomicU64,
+    /// The latest answered `/v1` requests, for the console.
+    pub recent_requests: RecentRequests,
     /// Added before every `/v1` answer.
     pub latency: Duration,
     /// Verifies the browser's WebAuthn responses.

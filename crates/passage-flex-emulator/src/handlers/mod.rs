@@ -2,6 +2,7 @@
 
 pub(crate) mod app;
 pub(crate) mod ceremonies;
+pub(crate) mod console;
 pub(crate) mod control;
 pub(crate) mod devices;
 pub(crate) mod transactions;

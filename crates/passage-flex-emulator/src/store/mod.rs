@@ -18,9 +18,11 @@ use crate::state_file::StateFile;
 
 mod ceremonies;
 mod list;
+mod overview;
 mod saved;
 
 pub(crate) use list::Page;
+pub(crate) use overview::{OpenTransaction, Overview};
 
 /// A user as the emulator keeps it.
 #[derive(Debug, Clone)]
@@ -298,6 +300,14 @@ impl Store {
         Ok((store, created_at))
     }
 
+    pub(crate) fn lifetimes(&self) -> Lifetimes {
+        Lifetimes {
+            transaction: self.transaction_ttl,
+            nonce: self.nonce_ttl,
+            handshake: self.handshake_ttl,
+        }
+    }
+
     /// The state file, if the store has one.
     pub(crate) fn state_file(&self) -> Option<&Path> {
         self.persistence.as_ref().map(|p| p.file.path())
@@ -344,6 +354,12 @@ impl Store {
             );
         }
         written
+    }
+
+    /// What the console shows: every user, newest first, and the open transactions.
+    pub(crate) fn overview(&self) -> Overview {
+        let data = self.lock();
+        overview::of(&data, Instant::now())
     }
 
     pub(crate) fn create_register_transaction(
