@@ -11,13 +11,15 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// The kind of Passage app.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum AppType {
+    /// A Passage Complete app (Passage manages users and sessions).
     #[serde(rename = "complete")]
     Complete,
+    /// A Passkey Flex app (the app manages users; Passage adds passkeys).
     #[serde(rename = "flex")]
     Flex,
 

@@ -11,80 +11,114 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-/// ErrorCode : Machine-readable error code; the codes Passage lists, by the status it lists them under. Passage adds codes over time; clients must accept codes they do not know.
 /// Machine-readable error code; the codes Passage lists, by the status it lists them under. Passage adds codes over time; clients must accept codes they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// The request is not valid (400).
     #[serde(rename = "invalid_request")]
     InvalidRequest,
+    /// A custom provider is required (400).
     #[serde(rename = "custom_provider_required")]
     CustomProviderRequired,
+    /// The API key is missing or not valid (401).
     #[serde(rename = "invalid_access_token")]
     InvalidAccessToken,
+    /// The nonce is invalid, expired or already used. Passage lists it under 401; it comes back as 400 in practice.
     #[serde(rename = "invalid_nonce")]
     InvalidNonce,
+    /// The operation is not allowed (403).
     #[serde(rename = "operation_not_allowed")]
     OperationNotAllowed,
+    /// The transaction cannot be created (403).
     #[serde(rename = "cannot_create_transaction")]
     CannotCreateTransaction,
+    /// An organization billing portal session cannot be created (403).
     #[serde(rename = "cannot_create_organization_billing_portal_session")]
     CannotCreateOrganizationBillingPortalSession,
+    /// An admin cannot be deleted (403).
     #[serde(rename = "cannot_delete_admin")]
     CannotDeleteAdmin,
+    /// An organization member cannot be deleted (403).
     #[serde(rename = "cannot_delete_organization_member")]
     CannotDeleteOrganizationMember,
+    /// An organization member cannot update themselves (403).
     #[serde(rename = "cannot_self_update_organization_member")]
     CannotSelfUpdateOrganizationMember,
+    /// No such user (404).
     #[serde(rename = "user_not_found")]
     UserNotFound,
+    /// No such device (404).
     #[serde(rename = "device_not_found")]
     DeviceNotFound,
+    /// No such app (404).
     #[serde(rename = "app_not_found")]
     AppNotFound,
+    /// No such API key (404).
     #[serde(rename = "api_key_not_found")]
     ApiKeyNotFound,
+    /// No such admin (404).
     #[serde(rename = "admin_not_found")]
     AdminNotFound,
+    /// No such domain (404).
     #[serde(rename = "domain_not_found")]
     DomainNotFound,
+    /// No such email provider (404).
     #[serde(rename = "email_provider_not_found")]
     EmailProviderNotFound,
+    /// No such email template (404).
     #[serde(rename = "email_template_not_found")]
     EmailTemplateNotFound,
+    /// No such event (404).
     #[serde(rename = "event_not_found")]
     EventNotFound,
+    /// No such function (404).
     #[serde(rename = "function_not_found")]
     FunctionNotFound,
+    /// No such function secret key (404).
     #[serde(rename = "function_secret_key_not_found")]
     FunctionSecretKeyNotFound,
+    /// No such function version (404).
     #[serde(rename = "function_version_not_found")]
     FunctionVersionNotFound,
+    /// No such metadata field (404).
     #[serde(rename = "metadata_field_not_found")]
     MetadataFieldNotFound,
+    /// No such native client (404).
     #[serde(rename = "native_client_not_found")]
     NativeClientNotFound,
+    /// No such OAuth2 app (404).
     #[serde(rename = "oauth2_app_not_found")]
     Oauth2AppNotFound,
+    /// No such organization member (404).
     #[serde(rename = "organization_member_not_found")]
     OrganizationMemberNotFound,
+    /// No such SMS provider (404).
     #[serde(rename = "sms_provider_not_found")]
     SmsProviderNotFound,
+    /// No such SMS template (404).
     #[serde(rename = "sms_template_not_found")]
     SmsTemplateNotFound,
+    /// No such social connection (404).
     #[serde(rename = "social_connection_not_found")]
     SocialConnectionNotFound,
+    /// The user has no passkey to authenticate with (409).
     #[serde(rename = "user_has_no_passkeys")]
     UserHasNoPasskeys,
+    /// The user is already an admin (409).
     #[serde(rename = "user_already_admin")]
     UserAlreadyAdmin,
+    /// The user is already an organization member (409).
     #[serde(rename = "user_already_organization_member")]
     UserAlreadyOrganizationMember,
+    /// The native client already exists (409).
     #[serde(rename = "native_client_already_exists")]
     NativeClientAlreadyExists,
+    /// Email preferences could not be synced (409).
     #[serde(rename = "failed_to_sync_email_preferences")]
     FailedToSyncEmailPreferences,
+    /// Passage failed on its side (500).
     #[serde(rename = "internal_server_error")]
     InternalServerError,
 

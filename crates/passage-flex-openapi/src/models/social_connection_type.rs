@@ -11,15 +11,18 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// The social login provider of a user's recent event, if any.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum SocialConnectionType {
+    /// Sign in with Apple.
     #[serde(rename = "apple")]
     Apple,
+    /// GitHub.
     #[serde(rename = "github")]
     Github,
+    /// Google.
     #[serde(rename = "google")]
     Google,
 

@@ -11,8 +11,7 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-/// Technologies : Passage adds values over time; clients must accept values they do not know.
-/// Passage adds values over time; clients must accept values they do not know.
+/// A technology an app says it is built with. Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]

@@ -11,15 +11,18 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// The hosted login page's theme.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum ThemeType {
+    /// Light or dark, chosen automatically.
     #[serde(rename = "auto")]
     Auto,
+    /// Always light.
     #[serde(rename = "light")]
     Light,
+    /// Always dark.
     #[serde(rename = "dark")]
     Dark,
 

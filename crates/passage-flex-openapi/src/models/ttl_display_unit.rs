@@ -11,17 +11,21 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// The unit a method's `ttl` is shown in (the `ttl` itself is always in seconds).
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum TtlDisplayUnit {
+    /// Seconds.
     #[serde(rename = "s")]
     S,
+    /// Minutes.
     #[serde(rename = "m")]
     M,
+    /// Hours.
     #[serde(rename = "h")]
     H,
+    /// Days.
     #[serde(rename = "d")]
     D,
 

@@ -11,15 +11,18 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// What a user's recent event was.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum UserEventAction {
+    /// A registration.
     #[serde(rename = "register")]
     Register,
+    /// A login.
     #[serde(rename = "login")]
     Login,
+    /// Anything else.
     #[serde(rename = "other")]
     Other,
 

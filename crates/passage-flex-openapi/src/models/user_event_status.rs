@@ -11,13 +11,15 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// Whether a user's recent event finished.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum UserEventStatus {
+    /// It finished.
     #[serde(rename = "complete")]
     Complete,
+    /// It did not finish.
     #[serde(rename = "incomplete")]
     Incomplete,
 

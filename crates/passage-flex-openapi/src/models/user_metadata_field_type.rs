@@ -11,21 +11,27 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-///
+/// The kind of value a user metadata field holds.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum UserMetadataFieldType {
+    /// Text.
     #[serde(rename = "string")]
     String,
+    /// True or false.
     #[serde(rename = "boolean")]
     Boolean,
+    /// A whole number.
     #[serde(rename = "integer")]
     Integer,
+    /// A date.
     #[serde(rename = "date")]
     Date,
+    /// A phone number.
     #[serde(rename = "phone")]
     Phone,
+    /// An email address.
     #[serde(rename = "email")]
     Email,
 

@@ -11,16 +11,18 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-/// UserStatus : Passage adds values over time; clients must accept values they do not know.
-/// Passage adds values over time; clients must accept values they do not know.
+/// Whether a user may log in. Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum UserStatus {
+    /// The user may log in.
     #[serde(rename = "active")]
     Active,
+    /// The user is deactivated and cannot log in.
     #[serde(rename = "inactive")]
     Inactive,
+    /// The user has not completed registration.
     #[serde(rename = "pending")]
     Pending,
 

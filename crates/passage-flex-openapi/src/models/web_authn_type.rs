@@ -11,16 +11,18 @@
 use crate::models;
 use serde::{Deserialize, Serialize};
 
-/// WebAuthnType : Passage adds values over time; clients must accept values they do not know.
-/// Passage adds values over time; clients must accept values they do not know.
+/// The kind of authenticator a passkey lives on. Passage adds values over time; clients must accept values they do not know.
 #[derive(Clone, Debug, Eq, PartialEq, Ord, PartialOrd, Hash, Serialize, Deserialize)]
 #[serde(from = "String")]
 #[non_exhaustive]
 pub enum WebAuthnType {
+    /// A synced passkey.
     #[serde(rename = "passkey")]
     Passkey,
+    /// A roaming security key.
     #[serde(rename = "security_key")]
     SecurityKey,
+    /// A device-bound platform authenticator.
     #[serde(rename = "platform")]
     Platform,
 
