@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 
 pub use passage_flex_openapi::models::{
-    AuthMethods, ElementCustomization, FontFamily, LayoutConfig, Layouts, PasskeysAuthMethod,
-    Technologies, ThemeType, TtlAuthMethod, TtlDisplayUnit, UserMetadataField,
+    AppType, AuthMethods, ElementCustomization, FontFamily, LayoutConfig, Layouts,
+    PasskeysAuthMethod, Technologies, ThemeType, TtlAuthMethod, TtlDisplayUnit, UserMetadataField,
     UserMetadataFieldType,
 };
 
@@ -121,46 +121,6 @@ impl std::fmt::Debug for AppSecret {
     }
 }
 
-/// The kind of Passage app.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppType {
-    /// A Passage Complete app (Passage manages users and sessions).
-    Complete,
-    /// A Passkey Flex app (the app manages users; Passage adds passkeys).
-    Flex,
-    /// A type this version of the SDK does not know, as sent.
-    Unknown(String),
-}
-
-impl AppType {
-    /// The value as the API spells it, such as `flex`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AppType::Complete => "complete",
-            AppType::Flex => "flex",
-            AppType::Unknown(other) => other,
-        }
-    }
-}
-
-impl std::fmt::Display for AppType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<models::AppType> for AppType {
-    fn from(value: models::AppType) -> Self {
-        match value {
-            models::AppType::Complete => AppType::Complete,
-            models::AppType::Flex => AppType::Flex,
-            models::AppType::Unknown(other) => AppType::Unknown(other),
-            other => AppType::Unknown(other.as_str().to_owned()),
-        }
-    }
-}
-
 impl From<models::AppInfo> for AppInfo {
     fn from(app: models::AppInfo) -> Self {
         AppInfo {
@@ -168,7 +128,7 @@ impl From<models::AppInfo> for AppInfo {
             name: app.name,
             auth_origin: app.auth_origin,
             additional_auth_origins: app.additional_auth_origins,
-            app_type: app.r#type.into(),
+            app_type: app.r#type,
             created_at: utc(app.created_at),
             login_url: app.login_url,
             redirect_url: app.redirect_url,

@@ -4,6 +4,8 @@ use super::{count, utc};
 use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 
+pub use passage_flex_openapi::models::WebAuthnType;
+
 /// One passkey of a user, from [`PassageFlex::get_devices`](crate::PassageFlex::get_devices).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -38,57 +40,13 @@ pub struct DeviceIcons {
     pub dark: Option<String>,
 }
 
-/// The kind of authenticator a passkey lives on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebAuthnType {
-    /// A synced passkey.
-    Passkey,
-    /// A roaming security key.
-    SecurityKey,
-    /// A device-bound platform authenticator.
-    Platform,
-    /// A type this version of the SDK does not know, as sent.
-    Unknown(String),
-}
-
-impl WebAuthnType {
-    /// The value as the API spells it, such as `passkey`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebAuthnType::Passkey => "passkey",
-            WebAuthnType::SecurityKey => "security_key",
-            WebAuthnType::Platform => "platform",
-            WebAuthnType::Unknown(other) => other,
-        }
-    }
-}
-
-impl std::fmt::Display for WebAuthnType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<models::WebAuthnType> for WebAuthnType {
-    fn from(value: models::WebAuthnType) -> Self {
-        match value {
-            models::WebAuthnType::Passkey => WebAuthnType::Passkey,
-            models::WebAuthnType::SecurityKey => WebAuthnType::SecurityKey,
-            models::WebAuthnType::Platform => WebAuthnType::Platform,
-            models::WebAuthnType::Unknown(other) => WebAuthnType::Unknown(other),
-            other => WebAuthnType::Unknown(other.as_str().to_owned()),
-        }
-    }
-}
-
 impl From<models::WebAuthnDevices> for PasskeyDevice {
     fn from(device: models::WebAuthnDevices) -> Self {
         PasskeyDevice {
             id: device.id,
             cred_id: device.cred_id,
             friendly_name: device.friendly_name,
-            device_type: device.r#type.into(),
+            device_type: device.r#type,
             usage_count: count(device.usage_count),
             created_at: utc(device.created_at),
             updated_at: utc(device.updated_at),

@@ -1,4 +1,7 @@
 //! Friendly types: what the operations return, converted once from the generated models.
+//!
+//! The open enums (`UserStatus`, `WebAuthnType`, `AppType` and the app settings' ones) are the
+//! generated crate's own, re-exported: each wire value is spelled once, in the spec.
 
 mod app;
 mod device;

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 use std::collections::HashMap;
 
+pub use passage_flex_openapi::models::UserStatus;
+
 /// A user with their passkeys, from [`PassageFlex::get_user`](crate::PassageFlex::get_user).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -72,61 +74,6 @@ pub struct UserSummary {
     pub user_metadata: Option<serde_json::Value>,
 }
 
-/// Whether a user may log in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserStatus {
-    /// The user may log in.
-    Active,
-    /// The user is deactivated and cannot log in.
-    Inactive,
-    /// The user has not completed registration.
-    Pending,
-    /// A status this version of the SDK does not know, as sent.
-    Unknown(String),
-}
-
-impl UserStatus {
-    /// The value as the API spells it, such as `active`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UserStatus::Active => "active",
-            UserStatus::Inactive => "inactive",
-            UserStatus::Pending => "pending",
-            UserStatus::Unknown(other) => other,
-        }
-    }
-}
-
-impl std::fmt::Display for UserStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<models::UserStatus> for UserStatus {
-    fn from(value: models::UserStatus) -> Self {
-        match value {
-            models::UserStatus::Active => UserStatus::Active,
-            models::UserStatus::Inactive => UserStatus::Inactive,
-            models::UserStatus::Pending => UserStatus::Pending,
-            models::UserStatus::Unknown(other) => UserStatus::Unknown(other),
-            other => UserStatus::Unknown(other.as_str().to_owned()),
-        }
-    }
-}
-
-impl From<UserStatus> for models::UserStatus {
-    fn from(value: UserStatus) -> Self {
-        match value {
-            UserStatus::Active => models::UserStatus::Active,
-            UserStatus::Inactive => models::UserStatus::Inactive,
-            UserStatus::Pending => models::UserStatus::Pending,
-            UserStatus::Unknown(other) => models::UserStatus::Unknown(other),
-        }
-    }
-}
-
 fn metadata(value: Option<HashMap<String, serde_json::Value>>) -> Option<serde_json::Value> {
     value.map(|map| serde_json::Value::Object(map.into_iter().collect()))
 }
@@ -136,7 +83,7 @@ impl From<models::UserInfo> for PassageUser {
         PassageUser {
             id: user.id,
             external_id: user.external_id,
-            status: user.status.into(),
+            status: user.status,
             created_at: utc(user.created_at),
             updated_at: utc(user.updated_at),
             last_login_at: utc(user.last_login_at),
@@ -148,7 +95,7 @@ impl From<models::UserInfo> for PassageUser {
             user_metadata: metadata(user.user_metadata),
             webauthn: user.webauthn,
             webauthn_devices: user.webauthn_devices.into_iter().map(Into::into).collect(),
-            webauthn_types: user.webauthn_types.into_iter().map(Into::into).collect(),
+            webauthn_types: user.webauthn_types,
         }
     }
 }
@@ -158,7 +105,7 @@ impl From<models::ListPaginatedUsersItem> for UserSummary {
         UserSummary {
             id: user.id,
             external_id: user.external_id,
-            status: user.status.into(),
+            status: user.status,
             created_at: utc(user.created_at),
             updated_at: utc(user.updated_at),
             last_login_at: utc(user.last_login_at),
