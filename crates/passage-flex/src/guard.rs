@@ -1,6 +1,7 @@
 //! Argument checks that run before any request is sent.
 
 use crate::error::Error;
+use crate::filter_operator::FilterOperator;
 
 /// A value that must not be empty (external IDs, display names, nonces).
 pub(crate) fn non_empty(argument: &'static str, value: &str) -> Result<(), Error> {
@@ -23,8 +24,7 @@ pub(crate) fn external_id(value: &str) -> Result<(), Error> {
 /// starts with an operator as that operator, so such a value could never be matched exactly
 /// and is refused.
 pub(crate) fn exact_filter(argument: &'static str, value: &str) -> Result<(), Error> {
-    const OPERATORS: [&str; 5] = ["ne:", "gt:", "lt:", "like:", "not_like:"];
-    if OPERATORS.iter().any(|operator| value.starts_with(operator)) {
+    if FilterOperator::leading(value).is_some() {
         return Err(Error::InvalidArgument {
             argument,
             reason: "starts with a query operator of Passage's user filter (`ne:`, `gt:`, \
@@ -66,5 +66,28 @@ fn path_segment_problem(value: &str) -> Option<&'static str> {
         "" => Some("must not be empty"),
         "." | ".." => Some("must not be `.` or `..`"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exact_filter_refusal_names_every_operator() {
+        for operator in FilterOperator::ALL {
+            let value = operator.apply("someone");
+            match exact_filter("external_id", &value) {
+                Err(Error::InvalidArgument { argument, reason }) => {
+                    assert_eq!(argument, "external_id");
+                    assert!(
+                        reason.contains(&format!("`{}`", operator.prefix())),
+                        "{reason}"
+                    );
+                }
+                other => panic!("{value}: expected InvalidArgument, got {other:?}"),
+            }
+        }
+        assert!(exact_filter("external_id", "someone:ne:").is_ok());
     }
 }

@@ -98,6 +98,7 @@ mod cache;
 mod client;
 mod error;
 mod error_map;
+mod filter_operator;
 mod guard;
 mod http_client;
 mod lookup;

@@ -3,6 +3,7 @@
 
 use super::UserStatus;
 use crate::error::Error;
+use crate::filter_operator::FilterOperator;
 use crate::guard;
 use chrono::{DateTime, Datelike, Utc};
 
@@ -247,9 +248,9 @@ impl<T> Compare<T> {
     fn to_query(&self, value: impl Fn(&T) -> Result<String, Error>) -> Result<String, Error> {
         Ok(match self {
             Compare::Equal(v) => value(v)?,
-            Compare::NotEqual(v) => format!("ne:{}", value(v)?),
-            Compare::GreaterThan(v) => format!("gt:{}", value(v)?),
-            Compare::LessThan(v) => format!("lt:{}", value(v)?),
+            Compare::NotEqual(v) => FilterOperator::NotEqual.apply(&value(v)?),
+            Compare::GreaterThan(v) => FilterOperator::GreaterThan.apply(&value(v)?),
+            Compare::LessThan(v) => FilterOperator::LessThan.apply(&value(v)?),
         })
     }
 }
@@ -258,9 +259,9 @@ impl TextMatch {
     fn to_query(&self) -> String {
         match self {
             TextMatch::Equal(text) => text.clone(),
-            TextMatch::NotEqual(text) => format!("ne:{text}"),
-            TextMatch::Like(text) => format!("like:{text}"),
-            TextMatch::NotLike(text) => format!("not_like:{text}"),
+            TextMatch::NotEqual(text) => FilterOperator::NotEqual.apply(text),
+            TextMatch::Like(text) => FilterOperator::Like.apply(text),
+            TextMatch::NotLike(text) => FilterOperator::NotLike.apply(text),
         }
     }
 }
