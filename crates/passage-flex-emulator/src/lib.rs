@@ -1,5 +1,5 @@
-//! A local, in-memory stand-in for the Passage Passkey Flex management API, in the spirit of
-//! stripe-mock or the Firebase emulators.
+//! A local stand-in for the Passage Passkey Flex management API, in the spirit of stripe-mock or
+//! the Firebase emulators.
 //!
 //! It serves the paths, JSON shapes, status codes and error bodies of the real API
 //! (`openapi/passage-flex.yaml` in this workspace) under `/v1`, for one configured app, so that a
@@ -76,7 +76,9 @@
 //! # }
 //! ```
 //!
-//! As a program: `cargo run -p passage-flex-emulator -- --port 8787` (see `--help`).
+//! As a program: `cargo install --path crates/passage-flex-emulator`, then
+//! `passage-flex-emulator --state-file .passage-emulator.json` (see `--help` and the crate's
+//! README).
 
 #![warn(missing_docs)]
 // The docs link `browser::PasskeyBrowser`, which exists with the `passkey-browser` feature only.

@@ -1,5 +1,5 @@
-//! `passage-flex-emulator`: the emulator as a program, for manual testing and for tools such as
-//! schemathesis. Logs one line per request; stops cleanly on Ctrl-C.
+//! `passage-flex-emulator`: the emulator as a program, beside a backend in development and for
+//! tools such as schemathesis. Logs one line per request; stops cleanly on Ctrl-C.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -10,9 +10,31 @@ use passage_flex_emulator::{
     DEFAULT_API_KEY, DEFAULT_APP_ID, DEFAULT_APP_NAME, DEFAULT_AUTH_ORIGIN, DEFAULT_PORT, Emulator,
 };
 
-/// A local, in-memory stand-in for the Passage Passkey Flex management API.
+/// What `--help` shows after the options.
+const AFTER_HELP: &str = "\
+Point at it:
+  backend (passage-flex):  PASSAGE_APP_ID=emulator_app PASSAGE_API_KEY=emulator_api_key \\
+                           PASSAGE_API_URL=http://127.0.0.1:8787
+  browser SDK:             rewrite https://auth.passage.id/v1 to http://127.0.0.1:8787/v1 in the
+                           page's fetch (the SDK has no base-URL option)
+  console:                 http://127.0.0.1:8787/emulator/
+
+Examples:
+  passage-flex-emulator --state-file .passage-emulator.json
+  passage-flex-emulator --auth-origin https://www.example.com --rp-id example.com
+  passage-flex-emulator --auth-origin https://example.com \\
+      --android-origin android:apk-key-hash:<base64url SHA-256 of the signing certificate>
+
+Every option can also come from the environment variable named beside it.
+The crate's README says more: mobile apps, the console, the state file.";
+
+/// A local stand-in for the Passage Passkey Flex API: the management API a backend calls and
+/// the WebAuthn ceremonies Passage's browser, iOS and Android SDKs run, for one app.
+///
+/// Users and passkeys live in memory unless --state-file is given. The console at
+/// /emulator/ shows settings, users, passkeys, open transactions and recent requests.
 #[derive(Debug, Parser)]
-#[command(version)]
+#[command(version, after_help = AFTER_HELP)]
 struct Args {
     /// The port to listen on.
     #[arg(long, env = "PASSAGE_EMULATOR_PORT", default_value_t = DEFAULT_PORT)]
@@ -29,7 +51,8 @@ struct Args {
     /// The app's name.
     #[arg(long, env = "PASSAGE_EMULATOR_APP_NAME", default_value = DEFAULT_APP_NAME)]
     app_name: String,
-    /// The origin the browser ceremonies run on.
+    /// The origin of the web app's pages, where the browser ceremonies run (CORS allows it);
+    /// its host is the RP ID unless --rp-id says otherwise.
     #[arg(long, env = "PASSAGE_EMULATOR_AUTH_ORIGIN", default_value = DEFAULT_AUTH_ORIGIN)]
     auth_origin: String,
     /// Another origin the browser ceremonies may run on; repeat for more.
