@@ -5,6 +5,8 @@
 //!   differs (spec, options, templates or helper files changed without regenerating, or the
 //!   generated files were edited).
 //! - `validate-spec`: run the generator's own validator on the spec.
+//! - `msrv`: fail unless every member inherits the workspace's `rust-version` and no dependency
+//!   declares a newer one; print both (`msrv.rs`).
 //! - `build-cost`: clean debug build time and crate count of a one-call binary, this SDK against
 //!   the official crate (`build_cost.rs`).
 
@@ -14,14 +16,15 @@ mod config;
 mod generator;
 #[cfg(test)]
 mod inline;
+mod msrv;
 mod postprocess;
 mod tree;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask <codegen [--check] | validate-spec | build-cost [--runs N] [--sdk PATH]>";
+const USAGE: &str = "usage: cargo xtask \
+    <codegen [--check] | validate-spec | msrv | build-cost [--runs N] [--sdk PATH]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::run(&workspace_root(), codegen::Mode::Write),
         ["codegen", "--check"] => codegen::run(&workspace_root(), codegen::Mode::Check),
         ["validate-spec"] => codegen::validate_spec(&workspace_root()),
+        ["msrv"] => msrv::run(&workspace_root()),
         ["build-cost", rest @ ..] => build_cost::run(&workspace_root(), rest),
         _ => {
             eprintln!("{USAGE}");
