@@ -191,7 +191,8 @@ struct Tally {
     /// An injected 503, or a dropped connection, on a request that may not be repeated (or
     /// whose repeats all met faults too).
     fault_errors: AtomicU64,
-    /// `user_not_found` for a user the churn had deleted at that moment.
+    /// `user_not_found`, `user_has_no_passkeys` or `invalid_nonce` for a user the churn had
+    /// deleted (or not yet re-created) meanwhile.
     churn_misses: AtomicU64,
     wrong_user: AtomicU64,
     unexpected: AtomicU64,
@@ -205,7 +206,10 @@ impl Tally {
             Err(err) if caused_by_a_fault(&err) => {
                 self.fault_errors.fetch_add(1, Ordering::Relaxed)
             }
-            Err(Error::UserNotFound(_) | Error::UserHasNoPasskeys(_)) if churned => {
+            // A deleted user's transaction or nonce is gone with them.
+            Err(Error::UserNotFound(_) | Error::UserHasNoPasskeys(_) | Error::InvalidNonce(_))
+                if churned =>
+            {
                 self.churn_misses.fetch_add(1, Ordering::Relaxed)
             }
             Err(err) => {
@@ -403,7 +407,7 @@ async fn client(ops: usize) -> bool {
     println!("  injected faults   {faults} (requests the proxy saw: forwarded + unavailable)");
     println!("  users churned     {churns} deletions and re-creations");
     println!(
-        "  outcomes          {} ok, {} errors from injected faults, {} user_not_found while churned",
+        "  outcomes          {} ok, {} errors from injected faults, {} refusals for a user churned meanwhile",
         count(&tally.ok),
         count(&tally.fault_errors),
         count(&tally.churn_misses)
