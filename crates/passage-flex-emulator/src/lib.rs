@@ -87,30 +87,28 @@
     allow(rustdoc::broken_intra_doc_links)
 )]
 
-mod auth;
-mod body;
+// A request flows one way: `server` (the listener) -> `router` (the route table) -> `request`
+// (middleware, gates, readers) -> `handlers` -> `store` (the state and its rules) -> `render`
+// (JSON bodies, the console's page); refusals are `api_error`'s. `shared` is what every handler
+// reads; ARCHITECTURE.md draws the whole tree.
+mod api_error;
 #[cfg(feature = "passkey-browser")]
 pub mod browser;
 mod config;
-mod console_page;
-mod failure;
 mod handlers;
-mod list;
-mod metering;
 mod recent_requests;
 mod relying_party;
 mod render;
-mod request_log;
+mod request;
 mod router;
 mod server;
-mod state;
-mod state_file;
+mod shared;
 mod store;
 
+pub use api_error::Failure;
 pub use config::{
     DEFAULT_API_KEY, DEFAULT_APP_ID, DEFAULT_APP_NAME, DEFAULT_AUTH_ORIGIN, DEFAULT_NONCE_TTL,
     DEFAULT_PORT, DEFAULT_TRANSACTION_TTL,
 };
-pub use failure::Failure;
 pub use server::{Emulator, EmulatorBuilder};
 pub use store::Completion;

@@ -9,11 +9,11 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, patch, post};
 use tower_http::cors::CorsLayer;
 
+use crate::api_error::Failure;
 use crate::config::AppConfig;
-use crate::failure::Failure;
-use crate::handlers::{app, ceremonies, console, control, devices, transactions, users};
-use crate::state::Shared;
-use crate::{metering, request_log};
+use crate::handlers::{app, browser_ceremonies, console, control, devices, transactions, users};
+use crate::request::{access_log, api_meter};
+use crate::shared::Shared;
 
 /// The endpoints Passage's browser SDK calls, with CORS for the app's origins only: a page on
 /// any other origin gets no `Access-Control-Allow-Origin` and its browser refuses the answer.
@@ -32,19 +32,19 @@ fn browser_api(app: &AppConfig) -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/apps/{app_id}/register/transactions/webauthn/start",
-            post(ceremonies::register_start),
+            post(browser_ceremonies::register_start),
         )
         .route(
             "/apps/{app_id}/register/transactions/webauthn/finish",
-            post(ceremonies::register_finish),
+            post(browser_ceremonies::register_finish),
         )
         .route(
             "/apps/{app_id}/authenticate/transactions/webauthn/start",
-            post(ceremonies::authenticate_start),
+            post(browser_ceremonies::authenticate_start),
         )
         .route(
             "/apps/{app_id}/authenticate/transactions/webauthn/finish",
-            post(ceremonies::authenticate_finish),
+            post(browser_ceremonies::authenticate_finish),
         )
         // Before the CORS layer, which must still see (and answer) the preflight OPTIONS.
         .method_not_allowed_fallback(method_not_allowed)
@@ -105,7 +105,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         })
         .layer(axum::middleware::from_fn_with_state(
             Arc::clone(&shared),
-            metering::meter_api_request,
+            api_meter::meter_api_request,
         ));
     let emulator = Router::new()
         .route("/", get(console::to_page))
@@ -128,6 +128,6 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/emulator/", get(console::page))
         .nest("/emulator", emulator)
         .fallback(|| async { Failure::route_not_found() })
-        .layer(axum::middleware::from_fn(request_log::log_request))
+        .layer(axum::middleware::from_fn(access_log::log_request))
         .with_state(shared)
 }

@@ -10,11 +10,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::api_error::Failure;
 use crate::config::Settings;
-use crate::failure::Failure;
 use crate::recent_requests::RecentRequests;
 use crate::router::router;
-use crate::state::Shared;
+use crate::shared::Shared;
 use crate::store::{Completion, Lifetimes, Store};
 
 /// Settings for an [`Emulator`], from [`Emulator::builder`].

@@ -4,9 +4,9 @@ use axum::Json;
 use passage_flex_openapi::models::AppResponse;
 
 use super::AppState;
-use crate::auth::OptionalKey;
-use crate::render;
+use crate::render::api_json;
+use crate::request::auth::OptionalKey;
 
 pub(crate) async fn get_app(_: OptionalKey, state: AppState) -> Json<AppResponse> {
-    Json(render::app(&state.app))
+    Json(api_json::app(&state.app))
 }

@@ -8,10 +8,12 @@
 use axum::extract::RawQuery;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use passage_flex_openapi::models::ErrorCode;
 
-use super::{ApiPath, AppState};
-use crate::console_page::{self, ConsoleView, Notice};
-use crate::failure::Failure;
+use super::AppState;
+use crate::api_error::Failure;
+use crate::render::console_html::{self, ConsoleView, Notice};
+use crate::request::extractors::ApiPath;
 
 /// `GET /emulator/`: the console page.
 pub(crate) async fn page(
@@ -41,7 +43,7 @@ pub(crate) async fn page(
         requests: state.recent_requests.latest(),
         notice,
     };
-    let mut response = Html(console_page::render(&view)).into_response();
+    let mut response = Html(console_html::render(&view)).into_response();
     // Always the state as it is now, never a cached copy.
     response
         .headers_mut()
@@ -87,9 +89,9 @@ pub(crate) async fn revoke_device(
 }
 
 fn notice_for(failure: &Failure) -> Notice {
-    match failure.code() {
-        "user_not_found" => Notice::UserNotFound,
-        "device_not_found" => Notice::PasskeyNotFound,
+    match ErrorCode::from(failure.code().to_owned()) {
+        ErrorCode::UserNotFound => Notice::UserNotFound,
+        ErrorCode::DeviceNotFound => Notice::PasskeyNotFound,
         _ => Notice::NotSaved,
     }
 }

@@ -4,10 +4,11 @@
 use axum::Json;
 use serde_json::{Value, json};
 
-use super::{ApiBody, ApiPath, AppState};
-use crate::auth::KnownApp;
-use crate::body::JsonObject;
-use crate::failure::Failure;
+use super::AppState;
+use crate::api_error::Failure;
+use crate::request::auth::KnownApp;
+use crate::request::extractors::{ApiBody, ApiPath};
+use crate::request::json_body::JsonObject;
 
 /// `POST /emulator/apps/{app_id}/transactions/{transaction_id}/complete`: finishes the
 /// transaction as a successful passkey ceremony would and returns `{"nonce", "device_id"}`.

@@ -4,17 +4,18 @@ use axum::Json;
 use axum::http::StatusCode;
 use passage_flex_openapi::models::ListDevicesResponse;
 
-use super::{ApiPath, AppState};
-use crate::auth::Authorized;
-use crate::failure::Failure;
-use crate::render;
+use super::AppState;
+use crate::api_error::Failure;
+use crate::render::api_json;
+use crate::request::auth::Authorized;
+use crate::request::extractors::ApiPath;
 
 pub(crate) async fn list(
     _: Authorized,
     state: AppState,
     ApiPath((_, user_id)): ApiPath<(String, String)>,
 ) -> Result<Json<ListDevicesResponse>, Failure> {
-    Ok(Json(render::devices(&state.store.devices(&user_id)?)))
+    Ok(Json(api_json::devices(&state.store.devices(&user_id)?)))
 }
 
 pub(crate) async fn revoke(

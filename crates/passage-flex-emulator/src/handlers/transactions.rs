@@ -4,10 +4,11 @@ use axum::Json;
 use axum::http::StatusCode;
 use passage_flex_openapi::models::{AuthenticateVerifyNonceResponse, CreateTransactionResponse};
 
-use super::{ApiBody, AppState};
-use crate::auth::Authorized;
-use crate::body::JsonObject;
-use crate::failure::Failure;
+use super::AppState;
+use crate::api_error::Failure;
+use crate::request::auth::Authorized;
+use crate::request::extractors::ApiBody;
+use crate::request::json_body::JsonObject;
 
 type Created = (StatusCode, Json<CreateTransactionResponse>);
 

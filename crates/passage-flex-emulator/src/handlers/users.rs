@@ -5,12 +5,13 @@ use axum::extract::RawQuery;
 use axum::http::StatusCode;
 use passage_flex_openapi::models::{ListPaginatedUsersResponse, UserResponse};
 
-use super::{ApiBody, ApiPath, AppState};
-use crate::auth::Authorized;
-use crate::body::JsonObject;
-use crate::failure::Failure;
-use crate::list::ListQuery;
-use crate::render;
+use super::AppState;
+use crate::api_error::Failure;
+use crate::render::api_json;
+use crate::request::auth::Authorized;
+use crate::request::extractors::{ApiBody, ApiPath};
+use crate::request::json_body::JsonObject;
+use crate::request::users_query::ListQuery;
 use crate::store::UserUpdate;
 
 pub(crate) async fn list(
@@ -20,7 +21,7 @@ pub(crate) async fn list(
 ) -> Result<Json<ListPaginatedUsersResponse>, Failure> {
     let query = ListQuery::parse(query.as_deref(), chrono::Utc::now().timestamp())?;
     let page = state.store.list_users(&query);
-    Ok(Json(render::user_list(page, &query, &state.app.app_id)))
+    Ok(Json(api_json::user_list(page, &query, &state.app.app_id)))
 }
 
 pub(crate) async fn get(
@@ -28,7 +29,7 @@ pub(crate) async fn get(
     state: AppState,
     ApiPath((_, user_id)): ApiPath<(String, String)>,
 ) -> Result<Json<UserResponse>, Failure> {
-    Ok(Json(render::user(&state.store.user(&user_id)?)))
+    Ok(Json(api_json::user(&state.store.user(&user_id)?)))
 }
 
 pub(crate) async fn update(
@@ -43,7 +44,7 @@ pub(crate) async fn update(
         phone: body.optional_string("phone")?.map(str::to_owned),
         user_metadata: body.optional_object("user_metadata")?.cloned(),
     };
-    Ok(Json(render::user(
+    Ok(Json(api_json::user(
         &state.store.update_user(&user_id, update)?,
     )))
 }
@@ -62,7 +63,9 @@ pub(crate) async fn activate(
     state: AppState,
     ApiPath((_, user_id)): ApiPath<(String, String)>,
 ) -> Result<Json<UserResponse>, Failure> {
-    Ok(Json(render::user(&state.store.set_active(&user_id, true)?)))
+    Ok(Json(api_json::user(
+        &state.store.set_active(&user_id, true)?,
+    )))
 }
 
 pub(crate) async fn deactivate(
@@ -70,7 +73,7 @@ pub(crate) async fn deactivate(
     state: AppState,
     ApiPath((_, user_id)): ApiPath<(String, String)>,
 ) -> Result<Json<UserResponse>, Failure> {
-    Ok(Json(render::user(
+    Ok(Json(api_json::user(
         &state.store.set_active(&user_id, false)?,
     )))
 }

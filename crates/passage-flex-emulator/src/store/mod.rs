@@ -10,126 +10,22 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use serde_json::{Map, Value};
+use passage_flex_openapi::models::UserStatus;
 
-use crate::failure::Failure;
-use crate::list::ListQuery;
-use crate::state_file::StateFile;
+use crate::api_error::Failure;
+use crate::request::users_query::ListQuery;
+use state_file::StateFile;
 
-mod ceremonies;
-mod list;
+mod handshakes;
 mod overview;
-mod saved;
+mod state_file;
+mod state_file_format;
+mod user;
+mod user_page;
 
-pub(crate) use list::Page;
 pub(crate) use overview::{OpenTransaction, Overview};
-
-/// A user as the emulator keeps it.
-#[derive(Debug, Clone)]
-pub(crate) struct User {
-    pub id: String,
-    pub external_id: String,
-    pub status: UserStatus,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// The creation time until the first login: the API's schema has no "never".
-    pub last_login_at: DateTime<Utc>,
-    pub login_count: i32,
-    pub email: String,
-    pub phone: String,
-    pub user_metadata: Option<Map<String, Value>>,
-    pub devices: Vec<Device>,
-    /// Creation order, to break ties between users created in the same microsecond.
-    pub sequence: u64,
-    /// The WebAuthn user handle: the `user.id` of registrations, the `userHandle` of assertions.
-    pub handle: uuid::Uuid,
-}
-
-/// A user's status: `pending` until its first passkey, then `active` or `inactive`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum UserStatus {
-    Active,
-    Inactive,
-    Pending,
-}
-
-impl UserStatus {
-    /// The status as the API spells it, for the list's filters and order.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Pending => "pending",
-        }
-    }
-}
-
-impl User {
-    /// Adds a passkey device (`passkey` is `None` for one the control endpoint makes up); a
-    /// pending user becomes active. Returns the device's ID.
-    fn add_device(
-        &mut self,
-        friendly_name: String,
-        cred_id: String,
-        passkey: Option<webauthn_rs::prelude::Passkey>,
-    ) -> String {
-        let timestamp = timestamp_now();
-        let id = new_id();
-        self.devices.push(Device {
-            id: id.clone(),
-            cred_id,
-            friendly_name,
-            usage_count: 0,
-            created_at: timestamp,
-            updated_at: timestamp,
-            last_login_at: timestamp,
-            passkey,
-        });
-        if self.status == UserStatus::Pending {
-            self.status = UserStatus::Active;
-        }
-        self.updated_at = timestamp;
-        id
-    }
-
-    /// Counts a login with the device at `index` on the device and the user; returns the
-    /// device's ID.
-    fn count_login(&mut self, index: usize) -> Option<String> {
-        let timestamp = timestamp_now();
-        let device = self.devices.get_mut(index)?;
-        device.usage_count = device.usage_count.saturating_add(1);
-        device.last_login_at = timestamp;
-        device.updated_at = timestamp;
-        let id = device.id.clone();
-        self.login_count = self.login_count.saturating_add(1);
-        self.last_login_at = timestamp;
-        self.updated_at = timestamp;
-        Some(id)
-    }
-}
-
-/// One passkey of a user.
-#[derive(Debug, Clone)]
-pub(crate) struct Device {
-    pub id: String,
-    pub cred_id: String,
-    pub friendly_name: String,
-    pub usage_count: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub last_login_at: DateTime<Utc>,
-    /// The verified public key, for devices registered by a real WebAuthn ceremony; `None` for
-    /// devices the control endpoint made up, which cannot log in by WebAuthn.
-    pub passkey: Option<webauthn_rs::prelude::Passkey>,
-}
-
-/// The fields an update may change; `None` leaves a field as it is.
-#[derive(Debug, Default)]
-pub(crate) struct UserUpdate {
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub user_metadata: Option<Map<String, Value>>,
-}
+pub(crate) use user::{Device, User, UserUpdate};
+pub(crate) use user_page::Page;
 
 /// What completing a ceremony produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,7 +62,7 @@ struct Data {
     user_ids_by_external_id: HashMap<String, String>,
     transactions: HashMap<String, Transaction>,
     nonces: HashMap<String, Nonce>,
-    handshakes: HashMap<String, ceremonies::Handshake>,
+    handshakes: HashMap<String, handshakes::Handshake>,
     next_sequence: u64,
     next_sweep: Option<Instant>,
     /// Counts the changes to the saved part, so that an older snapshot never overwrites a newer.
@@ -272,7 +168,7 @@ impl Store {
         let mut data = Data::default();
         let mut created_at = app_created_at;
         if let Some(bytes) = contents {
-            let restored = saved::decode(app_id, &bytes).map_err(|reason| {
+            let restored = state_file_format::decode(app_id, &bytes).map_err(|reason| {
                 format!(
                     "cannot use the state file {}: {reason}; it was left untouched",
                     path.display()
@@ -339,7 +235,8 @@ impl Store {
         };
         data.generation += 1;
         let generation = data.generation;
-        let bytes = saved::encode(&persistence.app_id, persistence.app_created_at, &data);
+        let bytes =
+            state_file_format::encode(&persistence.app_id, persistence.app_created_at, &data);
         drop(data);
         let written = bytes.and_then(|bytes| {
             persistence
@@ -497,7 +394,7 @@ impl Store {
 
     pub(crate) fn list_users(&self, query: &ListQuery) -> Page {
         let data = self.lock();
-        list::page_of(query, data.users.values())
+        user_page::page_of(query, data.users.values())
     }
 
     pub(crate) fn user(&self, user_id: &str) -> Result<User, Failure> {

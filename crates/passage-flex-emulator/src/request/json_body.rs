@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::failure::Failure;
+use crate::api_error::Failure;
 
 /// A request body that must be one JSON object.
 pub(crate) struct JsonObject(Map<String, Value>);

@@ -17,7 +17,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use super::{Completion, Data, Store, TransactionKind, User, new_id, refuse_inactive};
-use crate::failure::{EmulatorCode, Failure};
+use crate::api_error::{EmulatorCode, Failure};
 
 /// A ceremony started and not yet finished.
 #[derive(Debug)]

@@ -6,10 +6,11 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{ApiBody, AppState};
-use crate::auth::KnownApp;
-use crate::body::JsonObject;
-use crate::failure::Failure;
+use super::AppState;
+use crate::api_error::Failure;
+use crate::request::auth::KnownApp;
+use crate::request::extractors::ApiBody;
+use crate::request::json_body::JsonObject;
 
 /// `POST /v1/apps/{app_id}/register/transactions/webauthn/start`
 /// `{"transaction_id", "authenticator_attachment"?}` -> `{"handshake": {"id", "challenge"},

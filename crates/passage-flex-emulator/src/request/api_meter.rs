@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::recent_requests::RecordedRequest;
-use crate::state::Shared;
+use crate::shared::Shared;
 
 pub(crate) async fn meter_api_request(
     State(shared): State<Arc<Shared>>,

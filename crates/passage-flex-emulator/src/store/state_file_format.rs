@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use webauthn_rs::prelude::Passkey;
 
-use super::{Data, Device, User, UserStatus};
+use passage_flex_openapi::models::UserStatus;
+
+use super::{Data, Device, User};
 
 /// The name every state file carries, so that another JSON file is not mistaken for one.
 const FORMAT_NAME: &str = "passage-flex-emulator state";
@@ -49,7 +51,8 @@ struct SavedState {
 struct SavedUser {
     id: String,
     external_id: String,
-    status: SavedStatus,
+    /// Written as the API spells it; read back only as one of the spec's values.
+    status: UserStatus,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     last_login_at: DateTime<Utc>,
@@ -61,14 +64,6 @@ struct SavedUser {
     /// The WebAuthn user handle, a UUID.
     handle: uuid::Uuid,
     devices: Vec<SavedDevice>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum SavedStatus {
-    Active,
-    Inactive,
-    Pending,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -138,6 +133,12 @@ pub(super) fn decode(app_id: &str, bytes: &[u8]) -> Result<Restored, String> {
                 saved.external_id
             ));
         }
+        if let UserStatus::Unknown(status) = &saved.status {
+            return Err(format!(
+                "it is damaged (the user {:?} has the unknown status {status:?})",
+                saved.id
+            ));
+        }
         let user = restored_user(saved);
         if users.insert(user.id.clone(), user).is_some() {
             return Err("it is damaged (two users have the same ID)".to_owned());
@@ -160,11 +161,7 @@ fn saved_user(user: &User) -> SavedUser {
     SavedUser {
         id: user.id.clone(),
         external_id: user.external_id.clone(),
-        status: match user.status {
-            UserStatus::Active => SavedStatus::Active,
-            UserStatus::Inactive => SavedStatus::Inactive,
-            UserStatus::Pending => SavedStatus::Pending,
-        },
+        status: user.status.clone(),
         created_at: user.created_at,
         updated_at: user.updated_at,
         last_login_at: user.last_login_at,
@@ -195,11 +192,7 @@ fn restored_user(saved: SavedUser) -> User {
     User {
         id: saved.id,
         external_id: saved.external_id,
-        status: match saved.status {
-            SavedStatus::Active => UserStatus::Active,
-            SavedStatus::Inactive => UserStatus::Inactive,
-            SavedStatus::Pending => UserStatus::Pending,
-        },
+        status: saved.status,
         created_at: saved.created_at,
         updated_at: saved.updated_at,
         last_login_at: saved.last_login_at,

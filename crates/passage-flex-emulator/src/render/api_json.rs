@@ -1,12 +1,12 @@
-//! The emulator's state as the API's JSON bodies, built from the generated models so that every
-//! field name, type and nullability is the spec's.
+//! The store's records as the API's JSON bodies, and the `_links` of a user listing, built from
+//! the generated models so that every field name, type and nullability is the spec's.
 
 use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 
 use crate::config::AppConfig;
-use crate::list::ListQuery;
-use crate::store::{Device, Page, User, UserStatus};
+use crate::request::users_query::ListQuery;
+use crate::store::{Device, Page, User};
 
 pub(crate) fn app(config: &AppConfig) -> models::AppResponse {
     let ttl = |seconds| models::TtlAuthMethod {
@@ -76,7 +76,7 @@ pub(crate) fn user(user: &User) -> models::UserResponse {
         user: models::UserInfo {
             id: user.id.clone(),
             external_id: user.external_id.clone(),
-            status: status(user.status),
+            status: user.status.clone(),
             created_at: time(user.created_at),
             updated_at: time(user.updated_at),
             last_login_at: time(user.last_login_at),
@@ -113,7 +113,9 @@ pub(crate) fn user_list(
 ) -> models::ListPaginatedUsersResponse {
     let current = i64::from(page.page);
     let link = |target: Option<i64>| models::Link {
-        href: target.map(|p| query.href(app_id, p)).unwrap_or_default(),
+        href: target
+            .map(|p| page_href(query, app_id, p))
+            .unwrap_or_default(),
     };
     let links = models::PaginatedLinks {
         first: link(Some(1)),
@@ -132,11 +134,34 @@ pub(crate) fn user_list(
     }
 }
 
+/// The `href` of another page of the same listing: the path and every parameter that shaped
+/// this one, percent-encoded.
+fn page_href(query: &ListQuery, app_id: &str, page: i64) -> String {
+    let mut url = match url::Url::parse("http://emulator.invalid/") {
+        Ok(url) => url,
+        Err(_) => return String::new(),
+    };
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments.clear().extend(["v1", "apps", app_id, "users"]);
+    }
+    {
+        let mut pairs = url.query_pairs_mut();
+        pairs.append_pair("page", &page.to_string());
+        for (name, value) in query.parameters() {
+            pairs.append_pair(name, &value);
+        }
+    }
+    match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    }
+}
+
 fn list_item(user: &User) -> models::ListPaginatedUsersItem {
     models::ListPaginatedUsersItem {
         id: user.id.clone(),
         external_id: user.external_id.clone(),
-        status: status(user.status),
+        status: user.status.clone(),
         created_at: time(user.created_at),
         updated_at: time(user.updated_at),
         last_login_at: time(user.last_login_at),
@@ -167,14 +192,6 @@ fn device(device: &Device) -> models::WebAuthnDevices {
     }
 }
 
-fn status(status: UserStatus) -> models::UserStatus {
-    match status {
-        UserStatus::Active => models::UserStatus::Active,
-        UserStatus::Inactive => models::UserStatus::Inactive,
-        UserStatus::Pending => models::UserStatus::Pending,
-    }
-}
-
 fn metadata(user: &User) -> Option<std::collections::HashMap<String, serde_json::Value>> {
     user.user_metadata
         .as_ref()
@@ -183,4 +200,28 @@ fn metadata(user: &User) -> Option<std::collections::HashMap<String, serde_json:
 
 fn time(instant: DateTime<Utc>) -> DateTime<chrono::FixedOffset> {
     instant.fixed_offset()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_carry_the_whole_query() {
+        let query = ListQuery::parse(
+            Some("identifier=like:a%20b&order_by=id:DESC,created_at:ASC&limit=2&x=y"),
+            7,
+        )
+        .unwrap();
+        assert_eq!(
+            page_href(&query, "my app", 3),
+            "/v1/apps/my%20app/users?page=3&limit=2&order_by=id%3ADESC%2Ccreated_at%3AASC\
+             &created_before=7&identifier=like%3Aa+b"
+        );
+        let defaults = ListQuery::parse(None, 9).unwrap();
+        assert_eq!(
+            page_href(&defaults, "app", 1),
+            "/v1/apps/app/users?page=1&limit=15&order_by=created_at%3ADESC&created_before=9"
+        );
+    }
 }

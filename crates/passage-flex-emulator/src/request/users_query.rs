@@ -1,7 +1,9 @@
-//! `GET /users`: the query, parsed and validated, and the `_links` that repeat it.
+//! `GET /users`: the query, parsed and validated, and spelled back as the parameters its
+//! `_links` repeat.
 //!
-//! Pure data: which users a query selects, and in which order, is the store's
-//! (`store::list`), which asks the [`Filter`]s and [`SortKey`]s of a [`ListQuery`].
+//! Pure data: which users a query selects, in which order, and which page of them, is the
+//! store's (`store::user_page`), which asks the [`Filter`]s and [`SortKey`]s of a [`ListQuery`];
+//! the links themselves are built by `render::api_json`.
 //!
 //! The rules, from Passage's spec:
 //!
@@ -18,7 +20,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::failure::Failure;
+use crate::api_error::Failure;
 
 /// Users per page when the query gives no `limit`, as Passage answers.
 pub(crate) const DEFAULT_LIMIT: i32 = 15;
@@ -282,31 +284,19 @@ impl ListQuery {
         Ok(query)
     }
 
-    /// The `href` of another page of the same listing: the path and every parameter that shaped
-    /// this one (defaults included, as Passage's links carry them), percent-encoded.
-    pub(crate) fn href(&self, app_id: &str, page: i64) -> String {
-        let mut url = match url::Url::parse("http://emulator.invalid/") {
-            Ok(url) => url,
-            Err(_) => return String::new(),
-        };
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.clear().extend(["v1", "apps", app_id, "users"]);
+    /// The parameters that shaped this listing, defaults included (as Passage's `_links` carry
+    /// them), in the order Passage writes them: `page` is left to the caller, which names the
+    /// page a link goes to.
+    pub(crate) fn parameters(&self) -> Vec<(&'static str, String)> {
+        let mut parameters = vec![
+            ("limit", self.limit.to_string()),
+            ("order_by", self.order_by()),
+            ("created_before", self.created_before.to_string()),
+        ];
+        for filter in &self.filters {
+            parameters.push((filter.field.name(), filter.raw.clone()));
         }
-        {
-            let mut pairs = url.query_pairs_mut();
-            pairs
-                .append_pair("page", &page.to_string())
-                .append_pair("limit", &self.limit.to_string())
-                .append_pair("order_by", &self.order_by())
-                .append_pair("created_before", &self.created_before.to_string());
-            for filter in &self.filters {
-                pairs.append_pair(filter.field.name(), &filter.raw);
-            }
-        }
-        match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        }
+        parameters
     }
 
     /// `order_by` as the query would spell it.
@@ -499,24 +489,5 @@ mod tests {
             assert_eq!((failure.status(), failure.code()), (400, "invalid_request"));
             assert!(failure.message().starts_with(name), "{query}: {failure}");
         }
-    }
-
-    #[test]
-    fn links_carry_the_whole_query() {
-        let query = ListQuery::parse(
-            Some("identifier=like:a%20b&order_by=id:DESC,created_at:ASC&limit=2&x=y"),
-            7,
-        )
-        .unwrap();
-        assert_eq!(
-            query.href("my app", 3),
-            "/v1/apps/my%20app/users?page=3&limit=2&order_by=id%3ADESC%2Ccreated_at%3AASC\
-             &created_before=7&identifier=like%3Aa+b"
-        );
-        let defaults = ListQuery::parse(None, 9).unwrap();
-        assert_eq!(
-            defaults.href("app", 1),
-            "/v1/apps/app/users?page=1&limit=15&order_by=created_at%3ADESC&created_before=9"
-        );
     }
 }

@@ -8,8 +8,8 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::failure::Failure;
-use crate::state::Shared;
+use crate::api_error::Failure;
+use crate::shared::Shared;
 
 /// Proof, for a handler, that the request carries the app's API key and names its app.
 /// Wrong or missing key: 401 `invalid_access_token`, checked first; another app ID: 404

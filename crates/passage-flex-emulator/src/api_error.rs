@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use passage_flex_openapi::models::ErrorCode;
+use passage_flex_openapi::models::{ApiError, ErrorCode};
 
 /// A refusal, as the real API would send it: an HTTP status, a snake_case `code` and a message.
 ///
@@ -238,7 +238,8 @@ impl std::error::Error for Failure {}
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "code": self.code, "error": self.message });
+        // The spec's error body; an emulator code goes out as the generated enum's unknown value.
+        let body = ApiError::new(ErrorCode::from(self.code), self.message);
         (self.status, Json(body)).into_response()
     }
 }
