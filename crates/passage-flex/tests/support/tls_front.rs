@@ -134,8 +134,12 @@ impl TlsFront {
         let address: SocketAddr = listener.local_addr().expect("a bound address");
         let counts = Arc::new(Counts::default());
         let upstream: Uri = upstream.parse().expect("an upstream URL");
+        // No Nagle towards the emulator either: a request body that arrived over HTTP/2 goes on
+        // chunked, in several writes.
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
         let client: Upstream<HttpConnector, Incoming> =
-            Upstream::builder(TokioExecutor::new()).build_http();
+            Upstream::builder(TokioExecutor::new()).build(connector);
         tokio::spawn(accept_loop(
             listener,
             acceptor,
