@@ -3,11 +3,12 @@
 //! Builds the same one-call binary (`PassageFlex::new`, one `get_devices`, tokio with `macros`
 //! and `rt-multi-thread`) against this SDK and against Passage's own crate (`passage_flex`
 //! 1.0.2, from the cargo registry), each in its own temporary project with a fresh target
-//! directory: a clean debug build, as in CI or on a new checkout. Prints the wall time and the
-//! number of crates compiled for each, alternating the two `N` times (default 1) so that the
-//! machine's load weighs on both alike, and the load average before each build, since other
-//! builds on the machine move the numbers. Both use this workspace's `Cargo.lock`, so the crate
-//! versions are the ones the workspace is tested with; cargo runs `--offline`.
+//! directory: a clean debug build, as in CI or on a new checkout. Prints, for each, the wall
+//! time, the CPU time (which moves far less than wall time when other builds share the
+//! machine) and the number of crates compiled, alternating the two `N` times (default 1) so
+//! that the machine's load weighs on both alike, with the load average before each build. Both
+//! use this workspace's `Cargo.lock`, so the crate versions are the ones the workspace is tested
+//! with; cargo runs `--offline`.
 //!
 //! `--sdk PATH` measures the facade crate at `PATH` instead (another checkout, to compare
 //! before and after a change).
@@ -54,6 +55,10 @@ struct Subject {
 /// What one clean build took.
 struct Build {
     seconds: f64,
+    /// User + system CPU time of cargo and every compiler and build script it ran: what the
+    /// build costs, whatever else the machine is doing (wall time on an idle machine is about
+    /// this over the cores, less where the dependency graph leaves a core idle).
+    cpu_seconds: f64,
     crates: usize,
     load: String,
 }
@@ -103,15 +108,18 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     println!("\n## Clean debug build of a one-call binary\n");
     println!("{}; {} core(s)", rustc_version(), cores());
     println!("SDK: {}\n", sdk.display());
-    println!("| binary | run | seconds | crates compiled | load average before (1, 5, 15 min) |");
-    println!("|---|---:|---:|---:|---|");
+    println!(
+        "| binary | run | wall s | CPU s (user + system) | crates compiled | load average before (1, 5, 15 min) |"
+    );
+    println!("|---|---:|---:|---:|---:|---|");
     for (run, pair) in builds.iter().enumerate() {
         for (subject, build) in subjects.iter().zip(pair) {
             println!(
-                "| {} | {} | {:.1} | {} | {} |",
+                "| {} | {} | {:.1} | {:.1} | {} | {} |",
                 subject.name,
                 run + 1,
                 build.seconds,
+                build.cpu_seconds,
                 build.crates,
                 build.load
             );
@@ -119,9 +127,10 @@ pub fn run(root: &Path, args: &[&str]) -> Result<()> {
     }
     for (run, [ours, official]) in builds.iter().enumerate() {
         println!(
-            "\nrun {}: this SDK / official = {:.2} in time, {} against {} crates",
+            "\nrun {}: this SDK / official = {:.2} in wall time, {:.2} in CPU time, {} against {} crates",
             run + 1,
             ours.seconds / official.seconds,
+            ours.cpu_seconds / official.cpu_seconds,
             ours.crates,
             official.crates
         );
@@ -177,6 +186,7 @@ fn build(dir: &Path) -> Result<Build> {
                 .join(", ")
         })
         .unwrap_or_else(|_| "unknown".into());
+    let cpu_before = children_cpu_seconds();
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--offline", "--color", "never"])
@@ -187,6 +197,7 @@ fn build(dir: &Path) -> Result<Build> {
         .output()
         .context("running cargo build")?;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu_seconds = children_cpu_seconds() - cpu_before;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         bail!("cargo build failed in {}:\n{stderr}", dir.display());
@@ -197,9 +208,28 @@ fn build(dir: &Path) -> Result<Build> {
         .count();
     Ok(Build {
         seconds,
+        cpu_seconds,
         crates,
         load,
     })
+}
+
+/// CPU seconds of this process's finished children and theirs (`cutime` + `cstime` of
+/// `/proc/self/stat`, in the kernel's 100 Hz clock ticks); 0 where that file does not exist.
+fn children_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may contain spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    // cutime and cstime are fields 16 and 17 of the whole line, 14 and 15 after the name.
+    let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(13), ticks(14)) {
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => 0.0,
+    }
 }
 
 fn rustc_version() -> String {
