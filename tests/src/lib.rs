@@ -5,7 +5,9 @@
 // `app_json` is one large `json!` literal: every field Passage sends.
 #![recursion_limit = "256"]
 
+pub mod captured_logs;
 pub mod emulated;
+pub mod raw_http;
 pub mod scripted;
 
 use httpmock::Mock;

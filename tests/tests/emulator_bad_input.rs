@@ -1,3 +1,6 @@
+//! Fake: the in-process emulator, over raw HTTP. A binary of its own: it measures this
+//! process's memory.
+//!
 //! The emulator under bad input: oversized and cut-off bodies, malformed JSON, huge and
 //! repeated query parameters, unknown routes, malformed HTTP and slow clients. Each gets a 4xx
 //! (413 for a body over the limit) in Passage's error shape or, where HTTP itself is broken, a

@@ -4,6 +4,7 @@
 
 use httpmock::prelude::*;
 use passage_flex::{Error, PassageFlex, RetryConfig};
+use passage_flex_tests::captured_logs::{Captured, capture};
 use passage_flex_tests::{
     API_KEY, APP_ID, app_path, device_json, list_item_json, user_json, users_page_json,
 };
@@ -266,36 +267,14 @@ async fn the_namespaces_use_the_clients_retries() {
     assert_eq!(flaky.calls_async().await, 3);
 }
 
-/// Collects formatted log lines.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The spans `work` closes, each as its name and the fields an operation records (durations,
 /// which differ run to run, left out).
 async fn spans_of(work: impl std::future::Future<Output = ()>) -> Vec<String> {
     let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_ansi(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
+    let guard = capture(&captured);
     work.await;
     drop(guard);
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let recorded = ["operation=", "status=", "attempts=", "user_id_cache="];
     text.lines()
         .filter(|line| line.contains(": close"))

@@ -1,3 +1,5 @@
+//! Fake: the raw HTTP server (`passage_flex_tests::raw_http`).
+//!
 //! Property: whatever a server answers, every facade operation returns in time, without a
 //! panic, either `Ok` with exactly the data the answer held or a typed error carrying the
 //! answer's status, and never a user other than the one asked for.
@@ -16,16 +18,13 @@
 
 // Its request bodies and methods are for the caller-input properties.
 #[allow(dead_code)]
-#[path = "support/raw_http.rs"]
-mod raw_http;
-
 use futures::StreamExt;
 use passage_flex::{CacheConfig, Error, ListUsersOptions, PassageFlex, RetryConfig};
+use passage_flex_tests::raw_http::{RawAnswer, RawServer, SeenRequest, json_answer};
 use passage_flex_tests::{API_KEY, APP_ID, app_json, device_json, list_item_json, user_json};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use raw_http::{RawAnswer, RawServer, SeenRequest, json_answer};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

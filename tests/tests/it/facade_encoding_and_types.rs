@@ -1,3 +1,5 @@
+//! Fake: httpmock.
+//!
 //! Arguments that need percent-encoding, the external-ID mismatch, unknown enum values and
 //! fields, and timestamps with fractions and offsets.
 

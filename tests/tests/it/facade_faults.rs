@@ -1,3 +1,5 @@
+//! Fake: the scripted server.
+//!
 //! Faults a production network shows: each test asserts the outcome and how many requests the
 //! server saw. Retries are on by default; only idempotent requests are repeated.
 

@@ -1,48 +1,16 @@
+//! Fake: the in-process emulator and the scripted server.
+//!
 //! The facade's `tracing` output: one span per operation with its outcome, and never the API
 //! key or a nonce. Everything the process logs is captured, the emulator's lines included.
 
 use passage_flex::PassageFlex;
 use passage_flex_emulator::Emulator;
+use passage_flex_tests::captured_logs::{Captured, capture};
 use passage_flex_tests::emulated::Emulated;
 use passage_flex_tests::scripted::{Reply, ScriptedServer};
 use passage_flex_tests::{API_KEY, APP_ID, app_json};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-use tracing_subscriber::fmt::format::FmtSpan;
 
 const SECRET_KEY: &str = "sk_trace_secret_4242";
-
-/// Collects formatted log lines.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Everything at TRACE, span closes included, into `captured`, for this (current-thread) test.
-fn capture(captured: &Captured) -> tracing::subscriber::DefaultGuard {
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    tracing::subscriber::set_default(subscriber)
-}
 
 #[tokio::test]
 async fn each_operation_has_a_span_with_its_outcome_and_no_secret() {

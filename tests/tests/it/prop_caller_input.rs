@@ -1,3 +1,5 @@
+//! Fake: the raw HTTP server (`passage_flex_tests::raw_http`).
+//!
 //! Property: whatever a caller passes (external IDs, device and user IDs, nonces, display
 //! names, metadata, list filters: any Unicode, control characters, operators, dot segments,
 //! values thousands of characters long), each operation either sends it exactly (the server
@@ -7,18 +9,15 @@
 //!
 //! Case counts are bounded (`CASES`) to keep CI fast; `PROPTEST_CASES` raises them.
 
-#[path = "support/raw_http.rs"]
-mod raw_http;
-
 use futures::TryStreamExt;
 use passage_flex::{CacheConfig, Error, ListUsersOptions, PassageFlex, RetryConfig, TextMatch};
+use passage_flex_tests::raw_http::{RawServer, SeenRequest, json_answer};
 use passage_flex_tests::{
     API_KEY, APP_ID, device_json, list_item_json, user_json, users_page_json,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
-use raw_http::{RawServer, SeenRequest, json_answer};
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -1,3 +1,5 @@
+//! Fake: httpmock.
+//!
 //! Answers as users' own stubs send them, and as a broken server might: every operation decodes
 //! a JSON success body whatever its `Content-Type` (none, `text/plain`, odd casing), as
 //! Passage's own generated clients do; and an ID that comes back from the lookup is checked

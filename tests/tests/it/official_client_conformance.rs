@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator, driven by Passage's own crate.
+//!
 //! Proof against a client that is not ours: Passage's own crate, `passage_flex` from crates.io,
 //! drives the emulator. Its `openapi` module was generated from Passage's spec, so every success
 //! must decode into its models and every refusal into its typed error entities (never

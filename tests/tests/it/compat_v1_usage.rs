@@ -12,7 +12,7 @@ use std::process::Command;
 mod official_1_0 {
     use official::PassageFlex;
 
-    include!("../v1_usage/usage.rs");
+    include!("../../v1_usage/usage.rs");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

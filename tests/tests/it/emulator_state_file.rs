@@ -1,3 +1,5 @@
+//! Fake: the emulator, in-process and as a binary, with a state file.
+//!
 //! The emulator's opt-in state file: users and real passkeys outlive a restart, and a file the
 //! emulator cannot trust is refused at start and left as it was. (Kills in the middle of a
 //! write are the emulator crate's own test, `state_file_survives_kills`, which runs the binary.)

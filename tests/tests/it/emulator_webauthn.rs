@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator (software passkey).
+//!
 //! Real WebAuthn ceremonies against the emulator's browser-facing API, with 1Password's software
 //! authenticator: registrations and logins that verify, and each refusal, which must name what
 //! failed and change nothing.

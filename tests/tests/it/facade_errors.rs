@@ -1,3 +1,5 @@
+//! Fake: httpmock.
+//!
 //! Error mapping (code first, status second), bad responses, bad input that sends nothing,
 //! and the API key kept out of every output.
 

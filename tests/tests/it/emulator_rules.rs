@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator, over raw HTTP.
+//!
 //! The emulator's own rules, over raw HTTP: the status, `code` and message of each refusal, the
 //! control endpoint, expiry, pagination links, and concurrency without lost updates.
 

@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator, behind the axum example.
+//!
 //! The axum example backend end to end, over real HTTP, against the emulator: a browser's
 //! requests are played by a cookie-keeping reqwest client, the passkey ceremonies by a software
 //! authenticator against the emulator's browser-facing API (real WebAuthn).

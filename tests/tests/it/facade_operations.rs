@@ -1,3 +1,5 @@
+//! Fake: httpmock.
+//!
 //! Every facade operation against httpmock: exact method, path, query, headers and body, and
 //! the friendly value it returns.
 

@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator.
+//!
 //! The external-ID cache against the emulator, each test counting the requests the emulator
 //! received.
 

@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator (software passkey as the iOS and Android SDKs).
+//!
 //! Native apps against the emulator: Passage's iOS and Android SDKs call the same four
 //! browser-facing endpoints, with origins that are not a page's. An Android app's origin is
 //! `android:apk-key-hash:<base64url SHA-256 of its signing certificate>`, accepted only when the

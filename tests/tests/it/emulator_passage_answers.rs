@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator, over raw HTTP.
+//!
 //! The emulator answers as Passage does, over raw HTTP and without the SDK: `getApp` with and
 //! without a key, a bad nonce's 400, the user list's defaults, limits, filter operators,
 //! multi-field `order_by` and `_links`, and Passage's own error codes (only those) from every

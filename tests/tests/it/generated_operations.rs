@@ -1,3 +1,5 @@
+//! Fake: httpmock.
+//!
 //! The generated crate, called directly as an advanced user would, against httpmock stubs:
 //! exact method, path (with percent-encoded parameters), bearer header, JSON body, parsed answer.
 

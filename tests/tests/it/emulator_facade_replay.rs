@@ -1,3 +1,5 @@
+//! Fake: the in-process emulator.
+//!
 //! The facade's whole operation set against the stateful emulator: every call's effect is read
 //! back through another call, so a wrong request or a wrong state change shows.
 
