@@ -218,3 +218,40 @@ fn restored_user(saved: SavedUser) -> User {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_with_status(status: &str) -> String {
+        format!(
+            r#"{{"format": "{FORMAT_NAME}", "version": {FORMAT_VERSION}, "app_id": "app",
+            "app_created_at": "2024-06-01T00:00:00Z", "next_sequence": 1, "users": [{{
+            "id": "u1", "external_id": "ada", "status": "{status}",
+            "created_at": "2024-06-01T00:00:00Z", "updated_at": "2024-06-01T00:00:00Z",
+            "last_login_at": "2024-06-01T00:00:00Z", "login_count": 0, "email": "", "phone": "",
+            "user_metadata": null, "sequence": 0,
+            "handle": "67e55044-10b1-426f-9247-bb680e5fe0c8", "devices": []}}]}}"#
+        )
+    }
+
+    /// Statuses are written and read as the API spells them; one the spec does not list is a
+    /// damaged file, not a user with a status no rule knows.
+    #[test]
+    fn statuses_are_the_specs() {
+        for status in [
+            UserStatus::Active,
+            UserStatus::Inactive,
+            UserStatus::Pending,
+        ] {
+            let restored = decode("app", file_with_status(status.as_str()).as_bytes())
+                .expect("a state file the emulator writes");
+            assert_eq!(restored.users["u1"].status, status);
+        }
+        let refusal = decode("app", file_with_status("banned").as_bytes())
+            .err()
+            .expect("an unknown status");
+        assert!(refusal.starts_with("it is damaged"), "{refusal}");
+        assert!(refusal.contains("\"banned\""), "{refusal}");
+    }
+}
