@@ -1,5 +1,5 @@
 //! What every request handler shares. Its own module so that the router, the gates, the
-//! metering and the handlers all read it without depending on one another.
+//! `/v1` meter and the handlers all read it without depending on one another.
 
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
