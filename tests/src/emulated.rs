@@ -5,7 +5,9 @@ use passage_flex_emulator::{Emulator, EmulatorBuilder};
 
 /// An emulator on a free loopback port, and a facade client configured for it.
 pub struct Emulated {
+    /// The running emulator.
     pub emulator: Emulator,
+    /// A client of it, with default settings.
     pub passage: PassageFlex,
 }
 

@@ -15,7 +15,9 @@ use httpmock::prelude::*;
 use passage_flex::PassageFlex;
 use serde_json::{Value, json};
 
+/// The app ID the httpmock clients use.
 pub const APP_ID: &str = "app_123";
+/// The API key the httpmock clients send; tests check it never appears in any output.
 pub const API_KEY: &str = "sk_test_secret_key";
 
 /// A facade client for the mock server.
@@ -87,6 +89,7 @@ pub fn users_page_json(users: Vec<Value>, page: i64, next: &str) -> Value {
     })
 }
 
+/// A passkey device as Passage sends it, of WebAuthn type `kind`.
 pub fn device_json(id: &str, kind: &str) -> Value {
     json!({
         "id": id,

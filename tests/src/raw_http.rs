@@ -11,9 +11,11 @@ use tokio::net::{TcpListener, TcpStream};
 /// One request as it arrived.
 #[derive(Debug, Clone)]
 pub struct SeenRequest {
+    /// The method, as sent.
     pub method: String,
     /// The request target exactly as sent: path and query, still percent-encoded.
     pub target: String,
+    /// The body's bytes, as sent.
     pub body: Vec<u8>,
 }
 
@@ -40,6 +42,7 @@ impl SeenRequest {
 /// What the server writes back, and whether it then closes the connection.
 #[derive(Debug, Clone)]
 pub struct RawAnswer {
+    /// Everything written back: status line, headers and body.
     pub bytes: Vec<u8>,
     /// Keep the connection open after writing (until the client goes away), instead of closing.
     pub hold_open: bool,
@@ -49,12 +52,14 @@ type Script = dyn Fn(&SeenRequest) -> RawAnswer + Send + Sync;
 
 /// A running raw server; `answer_with` sets the script the next requests are answered from.
 pub struct RawServer {
+    /// `http://127.0.0.1:<port>`.
     pub base_url: String,
     script: Arc<Mutex<Arc<Script>>>,
     seen: Arc<Mutex<Vec<SeenRequest>>>,
 }
 
 impl RawServer {
+    /// A server on a free loopback port.
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("address"));

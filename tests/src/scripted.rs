@@ -127,12 +127,14 @@ impl Reply {
 
 /// A running scripted server: the n-th request gets the n-th reply (the last one repeats).
 pub struct ScriptedServer {
+    /// `http://127.0.0.1:<port>`.
     pub base_url: String,
     hits: Arc<AtomicUsize>,
     seen: Arc<Mutex<Vec<String>>>,
 }
 
 impl ScriptedServer {
+    /// A server on a free loopback port answering from `script`.
     pub async fn start(script: Vec<Reply>) -> Self {
         assert!(!script.is_empty(), "a script needs a reply");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -91,8 +91,9 @@
 //!
 //! [`openapi`] re-exports the generated `passage-flex-openapi` crate, one async function per
 //! endpoint; [`PassageFlex::openapi_configuration`] hands out its ready configuration.
-#![warn(missing_docs)]
 
+// Library code never panics, on any input or answer (tests may).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 mod builder;
 mod cache;
 mod client;

@@ -23,7 +23,10 @@ fn trusted_pki() -> &'static TestPki {
         let ca_file = pki.write_ca(&dir);
         // SAFETY: every test calls this before it starts anything, and the other tests' threads
         // wait on this `OnceLock` meanwhile, so no thread reads the environment while it changes.
-        unsafe { std::env::set_var("SSL_CERT_FILE", &ca_file) };
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("SSL_CERT_FILE", &ca_file)
+        };
         pki
     })
 }

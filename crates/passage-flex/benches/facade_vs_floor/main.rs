@@ -74,6 +74,7 @@ fn main() {
 /// A CA made for this run, trusted through `SSL_CERT_FILE`, and the server's certificate, in a
 /// temporary directory removed on drop.
 pub struct TrustedPki {
+    /// Where the CA and the server's certificate and key are.
     pub dir: PathBuf,
 }
 
@@ -85,7 +86,10 @@ impl TrustedPki {
         let pki = TestPki::generate();
         pki.write(&dir);
         // SAFETY: called first thing in `main`, before any other thread exists.
-        unsafe { std::env::set_var("SSL_CERT_FILE", dir.join("ca.pem")) };
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("SSL_CERT_FILE", dir.join("ca.pem"))
+        };
         TrustedPki { dir }
     }
 }
