@@ -4,10 +4,10 @@
 use crate::cache::CacheConfig;
 use crate::client::PassageFlex;
 use crate::error::Error;
-use crate::error_map::Timeouts;
 use crate::http_client::{self, HttpSettings};
 use crate::retry::{Retry, RetryConfig};
 use crate::state::{Core, Ready};
+use crate::timeouts::Timeouts;
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::time::Duration;

@@ -1,22 +1,13 @@
 //! Turning the generated crate's errors into [`Error`]: the only place that reads HTTP errors.
 
 use crate::error::{ApiError, Error, ErrorCode, SNIPPET_LIMIT, Transport};
+use crate::timeouts::Timeouts;
 use passage_flex_openapi::apis;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The timeouts in force, to name the one a timed-out request exceeded.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Timeouts {
-    /// The most one attempt may take, the body included.
-    pub(crate) request: Duration,
-    /// The SDK's own client's connect timeout; `None` when the user supplied the
-    /// `reqwest::Client`, whose settings the SDK can neither read nor change.
-    pub(crate) connect: Option<Duration>,
-}
 
 /// Maps a failed generated call of `operation`.
 pub(crate) fn from_generated<T>(

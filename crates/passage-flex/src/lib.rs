@@ -93,7 +93,10 @@
 //! endpoint; [`PassageFlex::openapi_configuration`] hands out its ready configuration.
 
 // Library code never panics, on any input or answer (tests may).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 mod builder;
 mod cache;
 mod client;
@@ -109,6 +112,7 @@ mod retry;
 mod send;
 mod state;
 mod telemetry;
+mod timeouts;
 mod types;
 
 pub use builder::{

@@ -4,8 +4,8 @@
 
 use crate::cache::UserIdCache;
 use crate::error::Error;
-use crate::error_map::Timeouts;
 use crate::retry::Retry;
+use crate::timeouts::Timeouts;
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::sync::Arc;
