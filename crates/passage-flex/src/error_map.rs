@@ -122,10 +122,15 @@ fn from_reqwest(operation: &'static str, err: reqwest::Error, timeouts: &Timeout
 /// Whether a transport failure is a connection reset or closed before the whole answer came:
 /// worth another attempt of a repeatable request.
 pub(crate) fn is_dropped_connection(transport: &Transport) -> bool {
-    transport
-        .source
-        .downcast_ref::<reqwest::Error>()
-        .is_some_and(|err| err.is_request() || err.is_body())
+    let Some(err) = transport.source.downcast_ref::<reqwest::Error>() else {
+        return false;
+    };
+    // A body that ends before its `Content-Length` reaches us as a decode error whose source
+    // is the body error.
+    let cut_short = std::error::Error::source(err)
+        .and_then(|source| source.downcast_ref::<reqwest::Error>())
+        .is_some_and(reqwest::Error::is_body);
+    err.is_request() || err.is_body() || cut_short
 }
 
 /// A timeout, with the limit it exceeded; [`Error::Timeout`]'s source.
