@@ -1383,3 +1383,74 @@ fn revoke_device_answers() {
 fn list_users_answers() {
     property(Op::ListUsers);
 }
+
+/// Every code the SDK maps, an unknown one and none, each with several statuses; and the
+/// statuses that are and are not repeated. The property draws these pairs too, but too rarely
+/// to meet each one in a CI run.
+#[test]
+fn every_code_and_status_maps_as_documented_and_only_transient_answers_are_repeated() {
+    let harness = harness();
+    let answer = |status: u16, body: String, retry_after: Option<&'static str>, framing| Answer {
+        status: StatusLine::Valid(status),
+        content_type: Some(b"application/json".to_vec()),
+        retry_after,
+        extra_headers: Vec::new(),
+        body: body.into_bytes(),
+        framing,
+    };
+    let codes = [
+        None,
+        Some("invalid_request"),
+        Some("invalid_access_token"),
+        Some("invalid_nonce"),
+        Some("operation_not_allowed"),
+        Some("user_not_found"),
+        Some("device_not_found"),
+        Some("user_has_no_passkeys"),
+        Some("internal_server_error"),
+        Some("Invalid_Nonce"),
+    ];
+    for code in codes {
+        for status in [400, 401, 403, 404, 409, 500, 503] {
+            let body = match code {
+                Some(code) => json!({"code": code, "error": "the message"}).to_string(),
+                None => "<html>a gateway's page</html>".to_string(),
+            };
+            // Not repeatable: one request, its answer mapped.
+            let sent = answer(status, body, Some("120"), Framing::Exact);
+            run_case(&harness, Op::VerifyNonce, Target::Operation, sent)
+                .unwrap_or_else(|failure| panic!("{code:?} {status}: {failure}"));
+        }
+    }
+    // A repeatable request: transient statuses are repeated unless the server asks for a
+    // longer wait than allowed; the rest are not.
+    let error = || json!({"code": "internal_server_error", "error": "x"}).to_string();
+    for (status, retry_after, attempts) in [
+        (429, Some("0"), ATTEMPTS),
+        (502, None, ATTEMPTS),
+        (503, Some("0"), ATTEMPTS),
+        (504, None, ATTEMPTS),
+        (503, Some("120"), 1),
+        (500, None, 1),
+        (501, None, 1),
+        (400, None, 1),
+        (404, Some("0"), 1),
+    ] {
+        let sent = answer(status, error(), retry_after, Framing::Exact);
+        run_case(&harness, Op::GetApp, Target::Operation, sent)
+            .unwrap_or_else(|failure| panic!("{status}: {failure}"));
+        assert_eq!(
+            harness.server.seen().len(),
+            attempts,
+            "{status} {retry_after:?}"
+        );
+    }
+    // A connection dropped mid-answer is repeated; a body that stalls past the timeout is not.
+    let page = || json!({ "app": app_json() }).to_string();
+    for (framing, attempts) in [(Framing::Long(50), ATTEMPTS), (Framing::HeldOpen, 1)] {
+        let sent = answer(200, page(), None, framing.clone());
+        run_case(&harness, Op::GetApp, Target::Operation, sent)
+            .unwrap_or_else(|failure| panic!("{framing:?}: {failure}"));
+        assert_eq!(harness.server.seen().len(), attempts, "{framing:?}");
+    }
+}
