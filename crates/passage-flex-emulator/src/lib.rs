@@ -81,8 +81,10 @@
 //! README).
 
 // Library code never panics, on any input or answer (tests may).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
-
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 // The docs link `browser::PasskeyBrowser`, which exists with the `passkey-browser` feature only.
 #![cfg_attr(
     not(feature = "passkey-browser"),
