@@ -113,7 +113,9 @@ async fn run(mode: Mode, pki: &Path) {
 async fn throughput(mode: Mode, pki: &Path) {
     let server = Server::spawn(Duration::ZERO, mode, pki);
     let facade = facade_for(&server, CacheConfig::new());
+    let cold = server.connections();
     let users = register_users(&server, &facade, USERS).await;
+    let set_up = server.connections() - cold;
     let clients = clients_for(&server, &facade);
 
     println!(
@@ -125,6 +127,8 @@ async fn throughput(mode: Mode, pki: &Path) {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let (mut worst_complete, mut worst_minimal): (f64, f64) = (0.0, 0.0);
+    // Every connection each client made in this mode, warm-ups included.
+    let mut opened = [0u64; 3];
     for op in chosen_ops() {
         for concurrency in CONCURRENCY {
             let total = if concurrency == 1 { 1_000 } else { 2_000 };
@@ -136,10 +140,11 @@ async fn throughput(mode: Mode, pki: &Path) {
                     let pick = (round + offset) % clients.len();
                     let client = &clients[pick];
                     let warm = fixture(&server, &facade, &users, op, WARMUP).await;
-                    measure(&server, client, op, warm, concurrency, WARMUP).await;
+                    let warm = measure(&server, client, op, warm, concurrency, WARMUP).await;
                     let timed = fixture(&server, &facade, &users, op, total).await;
-                    rounds[pick]
-                        .push(measure(&server, client, op, timed, concurrency, total).await);
+                    let timed = measure(&server, client, op, timed, concurrency, total).await;
+                    opened[pick] += warm.connections + timed.connections;
+                    rounds[pick].push(timed);
                 }
             }
             let [sdk, complete, minimal] = rounds.map(median_cell);
@@ -151,6 +156,10 @@ async fn throughput(mode: Mode, pki: &Path) {
             print_row(op, concurrency, [&sdk, &complete, &minimal], ratios);
         }
     }
+    println!(
+        "\nConnections opened: by the SDK's client from cold, for the set-up's {USERS} concurrent registrations, {set_up}; then in the runs, warm-ups included: SDK {} / floor, complete {} / floor, minimal {}",
+        opened[0], opened[1], opened[2]
+    );
     println!(
         "\nWorst CPU ratio ({}): SDK / floor with complete decoding {worst_complete:.2}; SDK / floor with minimal decoding {worst_minimal:.2}\n",
         mode.name()
