@@ -1445,6 +1445,30 @@ fn every_code_and_status_maps_as_documented_and_only_transient_answers_are_repea
             "{status} {retry_after:?}"
         );
     }
+    // A transport failure that is no dropped connection (here: redirected in a loop until the
+    // client gives up) is not repeated: the same request would fail the same way.
+    let redirect = format!("/v1/apps/{APP_ID}");
+    let looping = answer(302, String::new(), None, Framing::Exact);
+    let raw = {
+        let mut raw = looping.to_raw();
+        let at = raw
+            .bytes
+            .windows(2)
+            .position(|pair| pair == b"\r\n")
+            .expect("a line")
+            + 2;
+        let location = format!("location: {redirect}\r\n");
+        raw.bytes.splice(at..at, location.bytes());
+        raw
+    };
+    harness.server.answer_with(move |_| raw.clone());
+    let outcome = harness.runtime.block_on(harness.passage.get_app());
+    assert!(matches!(outcome, Err(Error::Transport(_))), "{outcome:?}");
+    let redirects_followed = harness.server.seen().len();
+    assert!(
+        (2..=11).contains(&redirects_followed),
+        "one attempt follows at most 10 redirects, {redirects_followed} requests seen"
+    );
     // A connection dropped mid-answer is repeated; a body that stalls past the timeout is not.
     let page = || json!({ "app": app_json() }).to_string();
     for (framing, attempts) in [(Framing::Long(50), ATTEMPTS), (Framing::HeldOpen, 1)] {
