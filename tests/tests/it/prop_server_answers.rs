@@ -1478,3 +1478,43 @@ fn every_code_and_status_maps_as_documented_and_only_transient_answers_are_repea
         assert_eq!(harness.server.seen().len(), attempts, "{framing:?}");
     }
 }
+
+/// A refused connection is repeated: the server that was not listening at the first attempt
+/// answers the second.
+#[test]
+fn a_refused_connection_is_repeated() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        // A free port, nobody listening on it yet.
+        let address = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port");
+        let passage = PassageFlex::builder(APP_ID, API_KEY)
+            .base_url(format!("http://{address}"))
+            .retry(
+                RetryConfig::new()
+                    .max_attempts(2)
+                    .backoff(Duration::from_millis(400), Duration::from_millis(400)),
+            )
+            .build()
+            .expect("a client");
+        let server = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
+            let (mut stream, _) = listener.accept().await.expect("the second attempt");
+            let mut request = [0u8; 4096];
+            let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut request).await;
+            let body = json!({ "app": app_json() }).to_string();
+            let answer = json_answer(200, &body);
+            tokio::io::AsyncWriteExt::write_all(&mut stream, &answer.bytes)
+                .await
+                .expect("write");
+        });
+        let app = passage.get_app().await.expect("the repeat is answered");
+        assert_eq!(app.id, APP_ID);
+        server.await.expect("the server");
+    });
+}
