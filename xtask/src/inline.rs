@@ -9,5 +9,7 @@
 mod body;
 #[path = "../codegen/inline/decode.rs"]
 mod decode;
+#[path = "../codegen/inline/double_option.rs"]
+mod double_option;
 #[path = "../codegen/inline/path_segment.rs"]
 mod path_segment;

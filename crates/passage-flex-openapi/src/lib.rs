@@ -13,8 +13,8 @@
 extern crate reqwest;
 extern crate serde;
 extern crate serde_json;
-extern crate serde_repr;
 extern crate url;
 
 pub mod apis;
+mod double_option;
 pub mod models;

@@ -8,7 +8,6 @@ use crate::http_client::{self, HttpSettings};
 use crate::retry::{Retry, RetryConfig};
 use crate::state::{Core, Ready};
 use crate::timeouts::Timeouts;
-use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::time::Duration;
 use url::{Host, Url};
@@ -192,25 +191,14 @@ impl PassageFlexBuilder {
             connect: self.http_client.is_none().then_some(self.connect_timeout),
         };
         let settings = HttpSettings {
+            base_path,
             authorization,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
+            max_response_bytes: self.max_response_bytes,
         };
-        let client = http_client::build(self.http_client, settings)
+        let configuration = http_client::configuration(self.http_client, settings)
             .map_err(|err| invalid(&format!("could not build the HTTP client: {err}")))?;
-        // Every field spelled out: `Configuration::default()` builds a reqwest client of its
-        // own, which can panic when no TLS backend initialises. The user agent and the API key
-        // are left to the client, which adds values built once instead of per request.
-        let configuration = Configuration {
-            base_path,
-            user_agent: None,
-            client,
-            basic_auth: None,
-            oauth_access_token: None,
-            bearer_access_token: None,
-            api_key: None,
-            max_response_bytes: Some(self.max_response_bytes),
-        };
         Ok(PassageFlex::from(Core::new(Ready {
             app_id: self.app_id,
             configuration,

@@ -35,18 +35,9 @@ pub(crate) fn from_generated<T>(
             limit: response.limit,
         },
         apis::Error::Reqwest(err) => from_reqwest(operation, err, timeouts),
-        apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Reqwest(err)) => {
-            from_reqwest(operation, err, timeouts)
-        }
-        apis::Error::ReqwestMiddleware(reqwest_middleware::Error::Middleware(err)) => transport(
-            operation,
-            Arc::from(Box::<dyn std::error::Error + Send + Sync>::from(err)),
-            Error::Transport,
-        ),
         // Success bodies that fail to decode arrive as UndecodableResponse; these remain for
         // request serialisation and I/O, which the SDK's own types never trigger.
         apis::Error::Serde(err) => transport(operation, Arc::new(err), Error::Transport),
-        apis::Error::SerdePathToError(err) => transport(operation, Arc::new(err), Error::Transport),
         apis::Error::Io(err) => transport(operation, Arc::new(err), Error::Transport),
     }
 }
@@ -134,12 +125,17 @@ pub(crate) fn is_dropped_connection(transport: &Transport) -> bool {
 }
 
 /// A timeout, with the limit it exceeded; [`Error::Timeout`]'s source.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 struct TimedOut {
     what: &'static str,
     limit: Option<Duration>,
-    #[source]
     source: reqwest::Error,
+}
+
+impl std::error::Error for TimedOut {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 impl fmt::Display for TimedOut {

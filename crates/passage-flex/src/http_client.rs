@@ -1,18 +1,17 @@
-//! The `reqwest::Client` under the generated code, and what every request it sends carries:
-//! `Passage-Version`, `User-Agent`, the API key, and the request timeout.
+//! The low-level crate's `Configuration` a client runs on: the `reqwest::Client` under the
+//! generated code, and what every request it sends carries: `Passage-Version`, `User-Agent`,
+//! the API key, and the request timeout.
 //!
 //! The SDK's own client has all of it built in. A client the user supplies (proxies, custom
-//! roots, a shared pool) cannot be changed, so a small middleware adds the same to each of its
-//! requests. Nothing else sits in the request path: retries are the facade's (`retry`), the
-//! body cap the generated code's (`Configuration::max_response_bytes`).
+//! roots, a shared pool) cannot be changed, so the configuration asks the generated code to add
+//! the same to each of its requests (`Configuration::default_headers` and `timeout`). Nothing
+//! else sits in the request path: retries are the facade's (`retry`), the body cap the
+//! generated code's (`Configuration::max_response_bytes`).
 
 mod tls;
 
-use futures::future::BoxFuture;
-use http::Extensions;
+use passage_flex_openapi::apis::configuration::Configuration;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Request, Response};
-use reqwest_middleware::{ClientWithMiddleware, Middleware, Next};
 use std::time::Duration;
 
 /// The SDK's name and version, as the official SDKs send them in `Passage-Version`.
@@ -22,12 +21,16 @@ pub(crate) const USER_AGENT: &str = concat!("passage-flex-rust/", env!("CARGO_PK
 
 /// What the builder decided for the HTTP client.
 pub(crate) struct HttpSettings {
+    /// The API's `/v1` URL.
+    pub(crate) base_path: String,
     /// `Bearer {api_key}`, marked sensitive.
     pub(crate) authorization: HeaderValue,
     /// The most one attempt may take, the body included.
     pub(crate) timeout: Duration,
     /// For the SDK's own client only.
     pub(crate) connect_timeout: Duration,
+    /// The generated code's body cap.
+    pub(crate) max_response_bytes: usize,
 }
 
 /// `Bearer {api_key}`, marked sensitive so that no `Debug` output shows it.
@@ -37,27 +40,40 @@ pub(crate) fn authorization(api_key: &str) -> Option<HeaderValue> {
     Some(value)
 }
 
-/// The client for the generated code: the SDK's own, or `supplied` with the SDK's headers and
-/// timeout added to each request.
-pub(crate) fn build(
+/// The configuration for the generated code, on the SDK's own client or on `supplied`.
+pub(crate) fn configuration(
     supplied: Option<reqwest::Client>,
     settings: HttpSettings,
-) -> Result<ClientWithMiddleware, tls::SetupError> {
+) -> Result<Configuration, tls::SetupError> {
     let headers = sdk_headers(settings.authorization);
-    let client = match supplied {
+    // The SDK's own client carries the headers and timeout itself, built once; the
+    // configuration adds them to each request of a supplied one.
+    let (client, default_headers, timeout) = match supplied {
         None => {
             let own = reqwest::Client::builder()
                 .default_headers(headers)
                 .connect_timeout(settings.connect_timeout)
                 .timeout(settings.timeout);
-            reqwest_middleware::ClientBuilder::new(tls::configure(own)?.build()?)
+            (tls::configure(own)?.build()?, HeaderMap::new(), None)
         }
-        Some(supplied) => reqwest_middleware::ClientBuilder::new(supplied).with(SdkDefaults {
-            headers,
-            timeout: settings.timeout,
-        }),
+        Some(supplied) => (supplied, headers, Some(settings.timeout)),
     };
-    Ok(client.build())
+    // Every field spelled out: `Configuration::default()` builds a reqwest client of its own,
+    // which can panic when no TLS backend initialises. The user agent and the API key travel
+    // in the headers above, built once, not in the fields the generated code formats per
+    // request.
+    Ok(Configuration {
+        base_path: settings.base_path,
+        user_agent: None,
+        client,
+        basic_auth: None,
+        oauth_access_token: None,
+        bearer_access_token: None,
+        api_key: None,
+        max_response_bytes: Some(settings.max_response_bytes),
+        default_headers,
+        timeout,
+    })
 }
 
 fn sdk_headers(authorization: HeaderValue) -> HeaderMap {
@@ -69,43 +85,4 @@ fn sdk_headers(authorization: HeaderValue) -> HeaderMap {
     headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
     headers.insert(header::AUTHORIZATION, authorization);
     headers
-}
-
-/// The SDK's headers and timeout, for a client the user supplied.
-struct SdkDefaults {
-    headers: HeaderMap,
-    timeout: Duration,
-}
-
-impl SdkDefaults {
-    /// A header or timeout the request already has is left as it is, as reqwest does with a
-    /// client's default headers.
-    fn prepare(&self, req: &mut Request) {
-        for (name, value) in &self.headers {
-            req.headers_mut()
-                .entry(name)
-                .or_insert_with(|| value.clone());
-        }
-        req.timeout_mut().get_or_insert(self.timeout);
-    }
-}
-
-// Written out rather than with `#[async_trait]`: nothing is awaited here, so the request goes
-// on in `Next::run`'s own boxed future instead of in a second one.
-impl Middleware for SdkDefaults {
-    fn handle<'life0, 'life1, 'life2, 'async_trait>(
-        &'life0 self,
-        mut req: Request,
-        extensions: &'life1 mut Extensions,
-        next: Next<'life2>,
-    ) -> BoxFuture<'async_trait, reqwest_middleware::Result<Response>>
-    where
-        'life0: 'async_trait,
-        'life1: 'async_trait,
-        'life2: 'async_trait,
-        Self: 'async_trait,
-    {
-        self.prepare(&mut req);
-        next.run(req, extensions)
-    }
 }

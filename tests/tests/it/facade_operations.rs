@@ -7,8 +7,8 @@ use futures::TryStreamExt;
 use httpmock::prelude::*;
 use passage_flex::app::{FontFamily, Technologies, ThemeType, UserMetadataFieldType};
 use passage_flex::{
-    AppType, Compare, ListUsersOptions, SortDirection, TextMatch, UserField, UserStatus,
-    WebAuthnType,
+    AppType, Compare, ListUsersOptions, PassageFlex, SortDirection, TextMatch, UserField,
+    UserStatus, WebAuthnType,
 };
 use passage_flex_tests::*;
 use serde_json::json;
@@ -18,6 +18,37 @@ fn sdk_headers(when: httpmock::When) -> httpmock::When {
     when.header("authorization", format!("Bearer {API_KEY}"))
         .header_matches("^passage-version$", r"^passage-flex-rust \d+\.\d+\.\d+")
         .header_matches("^user-agent$", r"^passage-flex-rust/\d+\.\d+\.\d+")
+}
+
+#[tokio::test]
+async fn a_supplied_client_sends_the_sdk_headers_once_each_over_its_own() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            sdk_headers(when.method(GET).path(app_path(""))).is_true(|request| {
+                let headers = request.headers();
+                ["authorization", "passage-version", "user-agent"]
+                    .iter()
+                    .all(|name| headers.get_all(*name).iter().count() == 1)
+            });
+            then.status(200).json_body(json!({"app": app_json()}));
+        })
+        .await;
+    // The application's own client, with a default User-Agent of its own: the SDK's wins.
+    let supplied = reqwest::Client::builder()
+        .user_agent("their-app/1.0")
+        .build()
+        .expect("a client");
+    let passage = PassageFlex::builder(APP_ID, API_KEY)
+        .base_url(server.base_url())
+        .http_client(supplied)
+        .build()
+        .expect("a client");
+
+    let app = passage.get_app().await.expect("get_app");
+
+    mock.assert_async().await;
+    assert_eq!(app.id, APP_ID);
 }
 
 #[tokio::test]

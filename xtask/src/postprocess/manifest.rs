@@ -1,4 +1,5 @@
-//! Cargo.toml: workspace metadata, what our templates and helper files use, TLS features.
+//! Cargo.toml: workspace metadata, what our templates and helper files use and what this spec's
+//! code does not, TLS features.
 
 use crate::tree::Tree;
 use anyhow::{Context, Result, bail};
@@ -24,10 +25,11 @@ pub fn adapt(tree: &mut Tree) -> Result<()> {
     );
     package.insert("readme", value("README.md"));
 
-    // inline/path_segment.rs encodes path parameters with this crate.
     let deps = doc["dependencies"]
         .as_table_mut()
         .context("Cargo.toml has no [dependencies]")?;
+    trim_build_cost(deps)?;
+    // inline/path_segment.rs encodes path parameters with this crate.
     deps.insert("percent-encoding", value("2.3"));
     // api.mustache records each response's status on the caller's span with this crate.
     let mut tracing = toml_edit::InlineTable::new();
@@ -72,6 +74,37 @@ pub fn adapt(tree: &mut Tree) -> Result<()> {
     }
 
     tree.set_text("Cargo.toml", doc.to_string());
+    Ok(())
+}
+
+/// What every user of the SDK compiles, cut to what this spec's code uses. The generator's manifest
+/// lists what any spec might need: serde_with (a proc macro and darling; only byte-array fields
+/// use it now, optional nullable ones go through inline/double_option.rs), serde_repr (integer
+/// enums), reqwest's `multipart` and `form` (request bodies of those kinds) and chrono's default
+/// features (the local time zone). A spec that comes to need one of them fails to build, naming
+/// it, rather than silently costing every build.
+fn trim_build_cost(deps: &mut Table) -> Result<()> {
+    for unused in ["serde_with", "serde_repr"] {
+        if deps.remove(unused).is_none() {
+            bail!(
+                "generated Cargo.toml has no `{unused}` dependency to drop: check the generator's manifest"
+            );
+        }
+    }
+    let reqwest_features = deps
+        .get_mut("reqwest")
+        .and_then(|dep| dep.get_mut("features"))
+        .and_then(|features| features.as_array_mut())
+        .context("generated Cargo.toml: `reqwest` has no features list")?;
+    reqwest_features.retain(|feature| !matches!(feature.as_str(), Some("multipart" | "form")));
+    let mut chrono = toml_edit::InlineTable::new();
+    chrono.insert("version", "0.4".into());
+    chrono.insert("default-features", false.into());
+    chrono.insert(
+        "features",
+        toml_edit::Array::from_iter(["std", "serde"]).into(),
+    );
+    deps.insert("chrono", value(chrono));
     Ok(())
 }
 

@@ -44,6 +44,12 @@ pub async fn get_app(
         app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());

@@ -49,6 +49,12 @@ pub async fn authenticate_verify_nonce(
     let mut req_builder = configuration
         .client
         .request(reqwest::Method::POST, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());

@@ -20,9 +20,7 @@ pub struct ResponseContent<T> {
 #[derive(Debug)]
 pub enum Error<T> {
     Reqwest(reqwest::Error),
-    ReqwestMiddleware(reqwest_middleware::Error),
     Serde(serde_json::Error),
-    SerdePathToError(serde_path_to_error::Error<serde_json::Error>),
     Io(std::io::Error),
     ResponseError(ResponseContent<T>),
     ResponseTooLarge(ResponseTooLarge),
@@ -33,12 +31,7 @@ impl<T> fmt::Display for Error<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (module, e) = match self {
             Error::Reqwest(e) => ("reqwest", e.to_string()),
-            Error::ReqwestMiddleware(e) => ("reqwest-middleware", e.to_string()),
             Error::Serde(e) => ("serde", e.to_string()),
-            Error::SerdePathToError(e) => (
-                "serde",
-                format!("{}: {}", e.path().to_string(), e.inner().to_string()),
-            ),
             Error::Io(e) => ("IO", e.to_string()),
             Error::ResponseError(e) => ("response", format!("status code {}", e.status)),
             Error::ResponseTooLarge(e) => ("response", e.to_string()),
@@ -52,9 +45,7 @@ impl<T: fmt::Debug> error::Error for Error<T> {
     fn source(&self) -> Option<&(dyn error::Error + 'static)> {
         Some(match self {
             Error::Reqwest(e) => e,
-            Error::ReqwestMiddleware(e) => e,
             Error::Serde(e) => e,
-            Error::SerdePathToError(e) => e,
             Error::Io(e) => e,
             Error::ResponseError(_) => return None,
             Error::ResponseTooLarge(_) => return None,
@@ -69,21 +60,9 @@ impl<T> From<reqwest::Error> for Error<T> {
     }
 }
 
-impl<T> From<reqwest_middleware::Error> for Error<T> {
-    fn from(e: reqwest_middleware::Error) -> Self {
-        Error::ReqwestMiddleware(e)
-    }
-}
-
 impl<T> From<serde_json::Error> for Error<T> {
     fn from(e: serde_json::Error) -> Self {
         Error::Serde(e)
-    }
-}
-
-impl<T> From<serde_path_to_error::Error<serde_json::Error>> for Error<T> {
-    fn from(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        Error::SerdePathToError(e)
     }
 }
 

@@ -73,6 +73,12 @@ pub async fn delete_user_devices(
     let mut req_builder = configuration
         .client
         .request(reqwest::Method::DELETE, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());
@@ -113,6 +119,12 @@ pub async fn list_user_devices(
         user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());

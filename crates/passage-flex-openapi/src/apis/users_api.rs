@@ -181,6 +181,12 @@ pub async fn activate_user(
     let mut req_builder = configuration
         .client
         .request(reqwest::Method::PATCH, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());
@@ -227,6 +233,12 @@ pub async fn deactivate_user(
     let mut req_builder = configuration
         .client
         .request(reqwest::Method::PATCH, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());
@@ -272,6 +284,12 @@ pub async fn delete_user(
     let mut req_builder = configuration
         .client
         .request(reqwest::Method::DELETE, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());
@@ -312,6 +330,12 @@ pub async fn get_user(
         user_id = crate::apis::urlencode(params.user_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());
@@ -355,6 +379,12 @@ pub async fn list_paginated_users(
         app_id = crate::apis::urlencode(params.app_id)
     );
     let mut req_builder = configuration.client.request(reqwest::Method::GET, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref param_value) = params.page {
         req_builder = req_builder.query(&[("page", &param_value.to_string())]);
@@ -433,6 +463,12 @@ pub async fn update_user(
     let mut req_builder = configuration
         .client
         .request(reqwest::Method::PATCH, &uri_str);
+    if !configuration.default_headers.is_empty() {
+        req_builder = req_builder.headers(configuration.default_headers.clone());
+    }
+    if let Some(timeout) = configuration.timeout {
+        req_builder = req_builder.timeout(timeout);
+    }
 
     if let Some(ref user_agent) = configuration.user_agent {
         req_builder = req_builder.header(reqwest::header::USER_AGENT, user_agent.clone());

@@ -74,7 +74,7 @@ pub struct AppInfo {
     #[serde(
         rename = "id_token_lifetime",
         default,
-        with = "::serde_with::rust::double_option",
+        with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub id_token_lifetime: Option<Option<i32>>,
@@ -87,7 +87,7 @@ pub struct AppInfo {
     #[serde(
         rename = "secret",
         default,
-        with = "::serde_with::rust::double_option",
+        with = "crate::double_option",
         skip_serializing_if = "Option::is_none"
     )]
     pub secret: Option<Option<String>>,
