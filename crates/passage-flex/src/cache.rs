@@ -1,5 +1,6 @@
 //! The external-ID cache's settings, and the cache they build.
 
+use crate::user_id_cache::UserIdCache;
 use std::time::Duration;
 
 /// The most entries the external-ID cache keeps, unless [`CacheConfig::max_entries`] says
@@ -15,9 +16,10 @@ pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(60 * 60);
 /// Every external-ID operation needs the user's Passage ID, which costs a lookup request. An
 /// external ID never changes and a Passage user ID is stable for the life of the user, so the
 /// client remembers the pair and a warm `get_user`, `get_devices` or `revoke_device` makes one
-/// request instead of two. The cache is bounded (the least used entries go first),
-/// concurrent (simultaneous misses for one external ID share one lookup) and forgets entries
-/// after their time to live.
+/// request instead of two. The cache is bounded (when it is full, an entry not read since the
+/// cache last looked at it goes first: a second-chance queue, close to least recently used),
+/// concurrent (simultaneous misses for one external ID share one lookup, and a failed lookup is
+/// not remembered) and forgets entries after their time to live.
 ///
 /// It cannot go wrong silently: if Passage answers `user_not_found` for a remembered ID (the
 /// user was deleted elsewhere, perhaps re-created under a new ID), the entry is dropped, the
@@ -94,13 +96,9 @@ impl CacheConfig {
     pub(crate) fn build(&self) -> Option<UserIdCache> {
         let enabled = self.max_entries > 0 && !self.time_to_live.is_zero();
         (enabled && self.problem().is_none()).then(|| {
-            moka::future::Cache::builder()
-                .max_capacity(self.max_entries)
-                .time_to_live(self.time_to_live)
-                .build()
+            // More entries than memory can hold is no bound at all.
+            let max_entries = usize::try_from(self.max_entries).unwrap_or(usize::MAX);
+            UserIdCache::new(max_entries, self.time_to_live)
         })
     }
 }
-
-/// External ID -> Passage user ID.
-pub(crate) type UserIdCache = moka::future::Cache<String, String>;

@@ -11,11 +11,10 @@ use std::time::Duration;
 /// work on every error that came from an HTTP response.
 ///
 /// `Clone`, so one failure can be handed to every caller that waited on it.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
     /// An argument was rejected before any request was sent (for example an empty external ID).
-    #[error("invalid argument `{argument}`: {reason}")]
     InvalidArgument {
         /// The parameter's name.
         argument: &'static str,
@@ -25,51 +24,36 @@ pub enum Error {
     /// The client's configuration is unusable (empty API key, plain-HTTP origin, missing
     /// environment variable...). [`PassageFlex::new`](crate::PassageFlex::new) defers this error
     /// to every call; [`PassageFlexBuilder::build`](crate::PassageFlexBuilder::build) returns it.
-    #[error("invalid client configuration: {0}")]
     InvalidConfiguration(String),
     /// `invalid_request` (or a 400 without a code): the request is malformed.
-    #[error("invalid request: {0}")]
     InvalidRequest(ApiError),
     /// `invalid_access_token` (or a 401 without a code): the API key is wrong or revoked.
-    #[error("invalid API key: {0}")]
     InvalidAccessToken(ApiError),
     /// `invalid_nonce`: the nonce is unknown, expired or already used.
-    #[error("invalid nonce: {0}")]
     InvalidNonce(ApiError),
     /// `operation_not_allowed` (or a 403 without a code).
-    #[error("operation not allowed: {0}")]
     OperationNotAllowed(ApiError),
     /// `user_not_found`, or no user has exactly the external ID asked for. In the second case
     /// the error is the external-ID lookup's (`find_user_by_external_id`): its status is the
     /// list's success status (200) and it has no code, because Passage refused nothing.
-    #[error("user not found: {0}")]
     UserNotFound(ApiError),
     /// `device_not_found`.
-    #[error("device not found: {0}")]
     DeviceNotFound(ApiError),
     /// `user_has_no_passkeys`: an authentication transaction for a user without a passkey.
-    #[error("user has no passkeys: {0}")]
     UserHasNoPasskeys(ApiError),
     /// Any other error answer (another code, an unknown code, or a gateway's non-JSON page).
-    #[error("Passage API error: {0}")]
     Api(ApiError),
     /// The connection could not be made (refused, DNS, reset before an answer).
-    #[error("could not connect to Passage: {0}")]
-    Connect(#[source] Transport),
+    Connect(Transport),
     /// No complete answer within the configured timeout; the message names the limit.
-    #[error("request to Passage timed out: {0}")]
-    Timeout(#[source] Transport),
+    Timeout(Transport),
     /// The TLS handshake failed (certificate, protocol).
-    #[error("TLS failure talking to Passage: {0}")]
-    Tls(#[source] Transport),
-    /// Another transport failure (the connection dropped mid-body, a middleware of a supplied
-    /// client failed...).
-    #[error("transport failure talking to Passage: {0}")]
-    Transport(#[source] Transport),
+    Tls(Transport),
+    /// Another transport failure (the connection dropped mid-body, a redirect loop...).
+    Transport(Transport),
     /// A response body longer than
     /// [`PassageFlexBuilder::max_response_bytes`](crate::PassageFlexBuilder::max_response_bytes);
     /// nothing past the limit was read.
-    #[error("the response to {operation} (status {status}) exceeds the {limit}-byte limit")]
     ResponseTooLarge {
         /// The operation that got the response.
         operation: &'static str,
@@ -80,9 +64,6 @@ pub enum Error {
     },
     /// A value in a success answer that the SDK refuses to use: for example a user ID of `..`,
     /// which would send the next request to another resource. Nothing more was sent.
-    #[error(
-        "{operation}: Passage answered an unusable `{field}` ({reason}); nothing more was sent"
-    )]
     InvalidResponse {
         /// The operation that was running.
         operation: &'static str,
@@ -95,10 +76,6 @@ pub enum Error {
     /// JSON whatever its `Content-Type` says (as Passage's own clients do), so this means the
     /// body itself is wrong; the content type it came with is kept to tell, say, a gateway's
     /// HTML page from a changed API.
-    #[error(
-        "undecodable response to {operation} (status {status}, {}): {reason}; body starts: {snippet:?}",
-        content_type.as_deref().map_or_else(|| "no content type".to_string(), |sent| format!("content type {sent}"))
-    )]
     Decode {
         /// The operation that got the response.
         operation: &'static str,
@@ -111,6 +88,74 @@ pub enum Error {
         /// Why it could not be decoded, with the path to the failing field.
         reason: String,
     },
+}
+
+// Written out rather than derived: a derive macro is one more proc-macro crate in every user's
+// clean build, on its critical path (issue 15).
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidArgument { argument, reason } => {
+                write!(f, "invalid argument `{argument}`: {reason}")
+            }
+            Error::InvalidConfiguration(reason) => {
+                write!(f, "invalid client configuration: {reason}")
+            }
+            Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+            Error::InvalidAccessToken(e) => write!(f, "invalid API key: {e}"),
+            Error::InvalidNonce(e) => write!(f, "invalid nonce: {e}"),
+            Error::OperationNotAllowed(e) => write!(f, "operation not allowed: {e}"),
+            Error::UserNotFound(e) => write!(f, "user not found: {e}"),
+            Error::DeviceNotFound(e) => write!(f, "device not found: {e}"),
+            Error::UserHasNoPasskeys(e) => write!(f, "user has no passkeys: {e}"),
+            Error::Api(e) => write!(f, "Passage API error: {e}"),
+            Error::Connect(t) => write!(f, "could not connect to Passage: {t}"),
+            Error::Timeout(t) => write!(f, "request to Passage timed out: {t}"),
+            Error::Tls(t) => write!(f, "TLS failure talking to Passage: {t}"),
+            Error::Transport(t) => write!(f, "transport failure talking to Passage: {t}"),
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "the response to {operation} (status {status}) exceeds the {limit}-byte limit"
+            ),
+            Error::InvalidResponse {
+                operation,
+                field,
+                reason,
+            } => write!(
+                f,
+                "{operation}: Passage answered an unusable `{field}` ({reason}); nothing more was sent"
+            ),
+            Error::Decode {
+                operation,
+                status,
+                content_type,
+                snippet,
+                reason,
+            } => {
+                write!(f, "undecodable response to {operation} (status {status}, ")?;
+                match content_type {
+                    Some(sent) => write!(f, "content type {sent}")?,
+                    None => f.write_str("no content type")?,
+                }
+                write!(f, "): {reason}; body starts: {snippet:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    /// The transport failure behind [`Error::Connect`], [`Error::Timeout`], [`Error::Tls`] and
+    /// [`Error::Transport`]; the other variants carry everything in their message.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connect(t) | Error::Timeout(t) | Error::Tls(t) | Error::Transport(t) => Some(t),
+            _ => None,
+        }
+    }
 }
 
 /// The most bytes of a response body an error keeps.
@@ -190,14 +235,24 @@ impl fmt::Display for ApiError {
 }
 
 /// A transport failure's description, with the underlying error as its source.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation}: {source}")]
+#[derive(Debug, Clone)]
 pub struct Transport {
     /// The operation that failed.
     pub operation: &'static str,
-    /// The underlying reqwest or middleware error (shared, so that the error is `Clone`).
-    #[source]
+    /// The underlying error, usually reqwest's (shared, so that the error is `Clone`).
     pub source: Arc<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.source)
+    }
+}
+
+impl std::error::Error for Transport {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
 }
 
 /// The API's machine-readable error codes: every code Passage lists, one variant each. Codes

@@ -114,6 +114,7 @@ mod state;
 mod telemetry;
 mod timeouts;
 mod types;
+mod user_id_cache;
 
 pub use builder::{
     DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,

@@ -6,7 +6,6 @@ use crate::retry::Repeat;
 use crate::state::{Core, Ready};
 use passage_flex_openapi::apis::users_api;
 use std::future::Future;
-use std::sync::Arc;
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -32,7 +31,7 @@ impl Core {
         let (user_id, from_cache) = resolve(ready, operation, external_id).await?;
         match call(ready, user_id).await {
             Err(Error::UserNotFound(_)) if from_cache => {
-                forget(ready, external_id).await;
+                forget(ready, external_id);
                 let (user_id, _) = resolve(ready, operation, external_id).await?;
                 call(ready, user_id).await
             }
@@ -41,9 +40,9 @@ impl Core {
     }
 
     /// Drops the cached Passage ID of `external_id`, if any.
-    pub(crate) async fn forget_user_id(&self, external_id: &str) {
+    pub(crate) fn forget_user_id(&self, external_id: &str) {
         if let Ok(ready) = self.ready() {
-            forget(ready, external_id).await;
+            forget(ready, external_id);
         }
     }
 }
@@ -57,7 +56,7 @@ async fn resolve(
 ) -> Result<(String, bool), Error> {
     if let Some(cache) = &ready.user_ids {
         let span = tracing::Span::current();
-        if let Some(user_id) = cache.get(external_id).await {
+        if let Some(user_id) = cache.get(external_id) {
             span.record("user_id_cache", "hit");
             return Ok((user_id, true));
         }
@@ -76,17 +75,18 @@ async fn look_up(
     external_id: &str,
 ) -> Result<String, Error> {
     match &ready.user_ids {
-        Some(cache) => cache
-            .try_get_with_by_ref(external_id, find_user_id(ready, operation, external_id))
-            .await
-            .map_err(Arc::unwrap_or_clone),
+        Some(cache) => {
+            cache
+                .get_or_look_up(external_id, || find_user_id(ready, operation, external_id))
+                .await
+        }
         None => find_user_id(ready, operation, external_id).await,
     }
 }
 
-async fn forget(ready: &Ready, external_id: &str) {
+fn forget(ready: &Ready, external_id: &str) {
     if let Some(cache) = &ready.user_ids {
-        cache.invalidate(external_id).await;
+        cache.forget(external_id);
     }
 }
 

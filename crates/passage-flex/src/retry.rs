@@ -2,10 +2,9 @@
 
 use crate::error::Error;
 use crate::error_map::is_dropped_connection;
-use retry_policies::policies::ExponentialBackoff;
-use retry_policies::{Jitter, RetryDecision, RetryPolicy};
 use std::future::Future;
-use std::time::{Duration, SystemTime};
+use std::hash::{BuildHasher, RandomState};
+use std::time::Duration;
 
 /// How often the SDK tries a request, unless [`RetryConfig::max_attempts`] says otherwise.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
@@ -121,27 +120,60 @@ impl RetryConfig {
 }
 
 /// The retry policy of a client. Built only from a [`RetryConfig`] that has no
-/// [`RetryConfig::problem`], which keeps the backoff policy's own bounds assertion from ever
-/// firing.
+/// [`RetryConfig::problem`]; from one that has, nothing is repeated.
 pub(crate) struct Retry {
-    backoff: Option<ExponentialBackoff>,
+    backoff: Option<Backoff>,
     max_retry_after: Duration,
 }
 
 impl Retry {
     pub(crate) fn new(config: &RetryConfig) -> Self {
-        let backoff = (config.max_attempts > 1 && config.problem().is_none()).then(|| {
-            ExponentialBackoff::builder()
-                .retry_bounds(config.initial_backoff, config.max_backoff)
-                .jitter(Jitter::Bounded)
-                .base(2)
-                .build_with_max_retries(config.max_attempts - 1)
+        let backoff = (config.max_attempts > 1 && config.problem().is_none()).then_some(Backoff {
+            max_attempts: config.max_attempts,
+            initial: config.initial_backoff,
+            max: config.max_backoff,
         });
         Retry {
             backoff,
             max_retry_after: config.max_retry_after,
         }
     }
+}
+
+/// Exponential backoff with jitter: before retry `n` (0 for the first), a wait drawn evenly
+/// between `initial` and `initial * 2^n`, the latter capped at `max`. Jitter keeps clients that
+/// failed together from retrying together; the floor keeps a retry from following at once.
+#[derive(Debug, Clone, Copy)]
+struct Backoff {
+    max_attempts: u32,
+    initial: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    /// The wait before another attempt after `attempts` have failed, or `None` when that was
+    /// the last one allowed.
+    fn delay(&self, attempts: u32) -> Option<Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let doublings = attempts.saturating_sub(1).min(31);
+        let ceiling = self
+            .initial
+            .checked_mul(1 << doublings)
+            .map_or(self.max, |grown| grown.min(self.max));
+        let spread = ceiling.saturating_sub(self.initial);
+        Some(self.initial + spread.mul_f64(unit_random()))
+    }
+}
+
+/// A number in `[0, 1)`, different on every call: the standard library's randomly keyed hasher
+/// (each `RandomState` gets new keys) is randomness enough for jitter, without a random-number
+/// crate in every user's build.
+fn unit_random() -> f64 {
+    let bits = RandomState::new().hash_one(());
+    // The top 53 bits, the precision of an f64 in [0, 1).
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Whether an operation may be sent twice.
@@ -179,16 +211,9 @@ impl Retry {
                 let Some(reason) = transient_failure(err) else {
                     return outcome;
                 };
-                // The policy is bounded by attempts, not by time: it ignores the start time,
-                // so the clock is read only once a retry is being decided.
-                let RetryDecision::Retry { execute_after } =
-                    policy.should_retry(SystemTime::now(), attempts - 1)
-                else {
+                let Some(backoff) = policy.delay(attempts) else {
                     return outcome;
                 };
-                let backoff = execute_after
-                    .duration_since(SystemTime::now())
-                    .unwrap_or_default();
                 let delay = match err.retry_after() {
                     Some(asked) if asked > self.max_retry_after => return outcome,
                     Some(asked) => asked.max(backoff),
@@ -258,6 +283,75 @@ mod tests {
             reason: "must not be empty",
         };
         assert!(transient_failure(&refused).is_none());
+    }
+
+    fn backoff(max_attempts: u32, initial_ms: u64, max_ms: u64) -> Backoff {
+        Backoff {
+            max_attempts,
+            initial: Duration::from_millis(initial_ms),
+            max: Duration::from_millis(max_ms),
+        }
+    }
+
+    #[test]
+    fn attempts_stop_at_the_maximum() {
+        let policy = backoff(3, 100, 2000);
+        assert!(policy.delay(1).is_some());
+        assert!(policy.delay(2).is_some());
+        assert_eq!(policy.delay(3), None);
+        assert_eq!(policy.delay(u32::MAX), None);
+        assert_eq!(backoff(1, 100, 2000).delay(1), None);
+    }
+
+    #[test]
+    fn each_wait_lies_between_the_floor_and_a_doubling_capped_ceiling() {
+        let policy = backoff(10, 100, 1000);
+        let ms = Duration::from_millis;
+        for (attempts, ceiling) in [
+            (1, ms(100)),
+            (2, ms(200)),
+            (3, ms(400)),
+            (4, ms(800)),
+            (5, ms(1000)),
+            (9, ms(1000)),
+        ] {
+            for _ in 0..200 {
+                let Some(wait) = policy.delay(attempts) else {
+                    panic!("attempt {attempts} may be repeated");
+                };
+                assert!(wait >= ms(100) && wait <= ceiling, "{attempts}: {wait:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn waits_are_spread_not_fixed() {
+        let policy = backoff(10, 100, 10_000);
+        let waits: std::collections::HashSet<Duration> =
+            (0..100).filter_map(|_| policy.delay(5)).collect();
+        assert!(
+            waits.len() > 50,
+            "only {} distinct waits in 100",
+            waits.len()
+        );
+        let mean = waits.iter().sum::<Duration>() / waits.len() as u32;
+        // Even between 100 ms and 1,600 ms: the mean near 850 ms.
+        assert!(
+            mean > Duration::from_millis(600) && mean < Duration::from_millis(1100),
+            "{mean:?}"
+        );
+    }
+
+    #[test]
+    fn huge_settings_do_not_overflow() {
+        let policy = backoff(10, 300_000, 300_000);
+        assert_eq!(policy.delay(9), Some(Duration::from_secs(300)));
+        let doubling = backoff(u32::MAX, 1, 300_000);
+        assert!(
+            doubling
+                .delay(u32::MAX - 1)
+                .is_some_and(|wait| wait <= Duration::from_secs(300))
+        );
     }
 
     #[test]

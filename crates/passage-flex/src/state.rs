@@ -2,10 +2,10 @@
 //! by every door into it (the methods of [`PassageFlex`](crate::PassageFlex) and its
 //! 1.0-compatible namespaces).
 
-use crate::cache::UserIdCache;
 use crate::error::Error;
 use crate::retry::Retry;
 use crate::timeouts::Timeouts;
+use crate::user_id_cache::UserIdCache;
 use passage_flex_openapi::apis::configuration::Configuration;
 use std::fmt;
 use std::sync::Arc;

@@ -7,7 +7,7 @@
 //! recorded ever holds the API key (a header) or a nonce (a request body).
 
 use crate::error::Error;
-use futures::FutureExt;
+use futures_util::FutureExt;
 use std::future::Future;
 use std::time::Instant;
 use tracing::Instrument;

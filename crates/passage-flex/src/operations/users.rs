@@ -3,7 +3,7 @@ use crate::state::{Core, Ready};
 use crate::telemetry::traced;
 use crate::types::UserQuery;
 use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, guard};
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use futures_util::{Stream, StreamExt, TryStreamExt, stream};
 use passage_flex_openapi::apis::users_api;
 use passage_flex_openapi::models;
 
@@ -106,7 +106,7 @@ impl Core {
                         .await
                 })
                 .await;
-            self.forget_user_id(external_id).await;
+            self.forget_user_id(external_id);
             deleted
         };
         traced(operation, call).await
