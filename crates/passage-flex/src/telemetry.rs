@@ -9,19 +9,25 @@
 use crate::error::Error;
 use futures_util::FutureExt;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+/// An operation's future, as [`traced`] returns it.
+pub(crate) type Operation<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
 /// Runs one operation inside its span.
 ///
-/// A combinator rather than an `async fn`: an `async fn` keeps its `work` argument beside the
-/// `work` it awaits, doubling the size of every operation's future, which is then copied at
-/// each `.await` up the caller's stack.
-pub(crate) fn traced<T>(
+/// Boxed, by the non-generic operation bodies that call this: the operation's whole future
+/// (lookup, cache, retries, request, decoding) is then compiled once, in this crate. Returned
+/// unboxed to the public methods, which are generic over their string arguments, it would be
+/// compiled again in every crate that calls them, on each of its builds. The box also keeps the
+/// caller's future small, where an inline one of several KiB is copied at each `.await`.
+pub(crate) fn traced<'a, T: 'a>(
     operation: &'static str,
-    work: impl Future<Output = Result<T, Error>>,
-) -> impl Future<Output = Result<T, Error>> {
+    work: impl Future<Output = Result<T, Error>> + Send + 'a,
+) -> Operation<'a, T> {
     let span = tracing::info_span!(
         "passage_flex",
         operation,
@@ -31,7 +37,7 @@ pub(crate) fn traced<T>(
         duration_ms = Empty,
     );
     let started = Instant::now();
-    work.instrument(span.clone()).inspect(move |outcome| {
+    Box::pin(work.instrument(span.clone()).inspect(move |outcome| {
         let duration_ms = started.elapsed().as_micros() as f64 / 1000.0;
         span.record("duration_ms", duration_ms);
         match outcome {
@@ -40,5 +46,5 @@ pub(crate) fn traced<T>(
                 tracing::debug!(parent: &span, duration_ms, error = %err, "passage_flex: failed")
             }
         }
-    })
+    }))
 }

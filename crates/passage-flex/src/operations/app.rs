@@ -1,6 +1,6 @@
 use crate::retry::Repeat;
 use crate::state::Core;
-use crate::telemetry::traced;
+use crate::telemetry::{Operation, traced};
 use crate::{AppInfo, Error, PassageFlex};
 use passage_flex_openapi::apis::apps_api;
 
@@ -12,9 +12,9 @@ impl PassageFlex {
 }
 
 impl Core {
-    pub(crate) async fn get_app(&self) -> Result<AppInfo, Error> {
+    pub(crate) fn get_app<'a>(&'a self) -> Operation<'a, AppInfo> {
         let operation = "get_app";
-        let call = async {
+        let call = async move {
             let ready = self.ready()?;
             let response = ready
                 .send(operation, Repeat::Safe, || {
@@ -26,6 +26,6 @@ impl Core {
                 .await?;
             Ok(response.app.into())
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 }

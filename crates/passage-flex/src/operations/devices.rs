@@ -1,6 +1,6 @@
 use crate::retry::Repeat;
 use crate::state::Core;
-use crate::telemetry::traced;
+use crate::telemetry::{Operation, traced};
 use crate::{Error, PassageFlex, PasskeyDevice, guard};
 use passage_flex_openapi::apis::user_devices_api;
 
@@ -26,9 +26,12 @@ impl PassageFlex {
 }
 
 impl Core {
-    pub(crate) async fn get_devices(&self, external_id: &str) -> Result<Vec<PasskeyDevice>, Error> {
+    pub(crate) fn get_devices<'a>(
+        &'a self,
+        external_id: &'a str,
+    ) -> Operation<'a, Vec<PasskeyDevice>> {
         let operation = "get_devices";
-        let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
+        let call = self.with_user_id(operation, external_id, move |ready, user_id| async move {
             let response = ready
                 .send(operation, Repeat::Safe, || {
                     let params = user_devices_api::ListUserDevicesParams {
@@ -40,16 +43,16 @@ impl Core {
                 .await?;
             Ok(response.devices.into_iter().map(Into::into).collect())
         });
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn revoke_device(
-        &self,
-        external_id: &str,
-        device_id: &str,
-    ) -> Result<(), Error> {
+    pub(crate) fn revoke_device<'a>(
+        &'a self,
+        external_id: &'a str,
+        device_id: &'a str,
+    ) -> Operation<'a, ()> {
         let operation = "revoke_device";
-        let call = async {
+        let call = async move {
             guard::path_segment("device_id", device_id)?;
             self.with_user_id(operation, external_id, |ready, user_id| async move {
                 ready
@@ -65,6 +68,6 @@ impl Core {
             })
             .await
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 }

@@ -1,6 +1,6 @@
 use crate::retry::Repeat;
 use crate::state::Core;
-use crate::telemetry::traced;
+use crate::telemetry::{Operation, traced};
 use crate::{Error, PassageFlex, guard};
 use passage_flex_openapi::apis::{authenticate_api, transactions_api};
 use passage_flex_openapi::models;
@@ -46,13 +46,13 @@ impl PassageFlex {
 }
 
 impl Core {
-    pub(crate) async fn create_register_transaction(
-        &self,
-        external_id: &str,
-        display_name: &str,
-    ) -> Result<String, Error> {
+    pub(crate) fn create_register_transaction<'a>(
+        &'a self,
+        external_id: &'a str,
+        display_name: &'a str,
+    ) -> Operation<'a, String> {
         let operation = "create_register_transaction";
-        let call = async {
+        let call = async move {
             guard::non_empty("external_id", external_id)?;
             guard::non_empty("passkey_display_name", display_name)?;
             let ready = self.ready()?;
@@ -71,15 +71,15 @@ impl Core {
                 .await?;
             Ok(response.transaction_id)
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn create_authenticate_transaction(
-        &self,
-        external_id: &str,
-    ) -> Result<String, Error> {
+    pub(crate) fn create_authenticate_transaction<'a>(
+        &'a self,
+        external_id: &'a str,
+    ) -> Operation<'a, String> {
         let operation = "create_authenticate_transaction";
-        let call = async {
+        let call = async move {
             guard::non_empty("external_id", external_id)?;
             let ready = self.ready()?;
             let response = ready
@@ -95,12 +95,12 @@ impl Core {
                 .await?;
             Ok(response.transaction_id)
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn verify_nonce(&self, nonce: &str) -> Result<String, Error> {
+    pub(crate) fn verify_nonce<'a>(&'a self, nonce: &'a str) -> Operation<'a, String> {
         let operation = "verify_nonce";
-        let call = async {
+        let call = async move {
             guard::non_empty("nonce", nonce)?;
             let ready = self.ready()?;
             // Never repeated: a nonce is single-use.
@@ -116,6 +116,6 @@ impl Core {
                 .await?;
             Ok(response.external_id)
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 }

@@ -1,6 +1,6 @@
 use crate::retry::Repeat;
 use crate::state::{Core, Ready};
-use crate::telemetry::traced;
+use crate::telemetry::{Operation, traced};
 use crate::types::UserQuery;
 use crate::{Error, ListUsersOptions, PassageFlex, PassageUser, UserSummary, guard};
 use futures_util::{Stream, StreamExt, TryStreamExt, stream};
@@ -71,26 +71,26 @@ impl PassageFlex {
 }
 
 impl Core {
-    pub(crate) async fn get_user(&self, external_id: &str) -> Result<PassageUser, Error> {
+    pub(crate) fn get_user<'a>(&'a self, external_id: &'a str) -> Operation<'a, PassageUser> {
         let operation = "get_user";
-        let call = self.with_user_id(operation, external_id, |ready, user_id| {
+        let call = self.with_user_id(operation, external_id, move |ready, user_id| {
             fetch_user(operation, ready, user_id, Some(external_id))
         });
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn get_user_by_id(&self, user_id: &str) -> Result<PassageUser, Error> {
+    pub(crate) fn get_user_by_id<'a>(&'a self, user_id: &'a str) -> Operation<'a, PassageUser> {
         let operation = "get_user_by_id";
-        let call = async {
+        let call = async move {
             guard::path_segment("user_id", user_id)?;
             fetch_user(operation, self.ready()?, user_id.to_string(), None).await
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn delete_user(&self, external_id: &str) -> Result<(), Error> {
+    pub(crate) fn delete_user<'a>(&'a self, external_id: &'a str) -> Operation<'a, ()> {
         let operation = "delete_user";
-        let call = async {
+        let call = async move {
             let deleted = self
                 .with_user_id(operation, external_id, |ready, user_id| async move {
                     ready
@@ -109,12 +109,12 @@ impl Core {
             self.forget_user_id(external_id);
             deleted
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn activate_user(&self, external_id: &str) -> Result<PassageUser, Error> {
+    pub(crate) fn activate_user<'a>(&'a self, external_id: &'a str) -> Operation<'a, PassageUser> {
         let operation = "activate_user";
-        let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
+        let call = self.with_user_id(operation, external_id, move |ready, user_id| async move {
             let response = ready
                 .send(operation, Repeat::Safe, || {
                     users_api::activate_user(
@@ -128,12 +128,15 @@ impl Core {
                 .await?;
             the_user_asked_for(operation, response.user, &user_id, Some(external_id))
         });
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn deactivate_user(&self, external_id: &str) -> Result<PassageUser, Error> {
+    pub(crate) fn deactivate_user<'a>(
+        &'a self,
+        external_id: &'a str,
+    ) -> Operation<'a, PassageUser> {
         let operation = "deactivate_user";
-        let call = self.with_user_id(operation, external_id, |ready, user_id| async move {
+        let call = self.with_user_id(operation, external_id, move |ready, user_id| async move {
             let response = ready
                 .send(operation, Repeat::Safe, || {
                     users_api::deactivate_user(
@@ -147,16 +150,16 @@ impl Core {
                 .await?;
             the_user_asked_for(operation, response.user, &user_id, Some(external_id))
         });
-        traced(operation, call).await
+        traced(operation, call)
     }
 
-    pub(crate) async fn update_user_metadata(
-        &self,
-        external_id: &str,
+    pub(crate) fn update_user_metadata<'a>(
+        &'a self,
+        external_id: &'a str,
         metadata: serde_json::Value,
-    ) -> Result<PassageUser, Error> {
+    ) -> Operation<'a, PassageUser> {
         let operation = "update_user_metadata";
-        let call = async {
+        let call = async move {
             let serde_json::Value::Object(fields) = metadata else {
                 return Err(Error::InvalidArgument {
                     argument: "metadata",
@@ -183,7 +186,7 @@ impl Core {
             })
             .await
         };
-        traced(operation, call).await
+        traced(operation, call)
     }
 
     pub(crate) fn list_users(
