@@ -219,19 +219,25 @@ impl Retry {
                     Some(asked) => asked.max(backoff),
                     None => backoff,
                 };
-                tracing::debug!(
-                    attempt = attempts,
-                    reason,
-                    error = %err,
-                    delay_ms = delay.as_millis() as u64,
-                    "passage_flex: retrying"
-                );
+                log_retry(attempts, reason, err, delay);
                 delay
             };
             tokio::time::sleep(delay).await;
             attempts += 1;
         }
     }
+}
+
+/// The event of a retry. Not generic, so that its code exists once rather than once per
+/// operation.
+fn log_retry(attempt: u32, reason: &'static str, err: &Error, delay: Duration) {
+    tracing::debug!(
+        attempt,
+        reason,
+        error = %err,
+        delay_ms = delay.as_millis() as u64,
+        "passage_flex: retrying"
+    );
 }
 
 /// Why this error is worth another attempt, if it is.
