@@ -1,7 +1,7 @@
 // A backend's passkey code as a user of the official `passage_flex` crate 1.0 wrote it: the
 // 1.0 README's initialisation, then every 1.0 call in the style of 1.0's own docs (`String`
 // arguments, `unwrap`, `match` on `Ok`/`Err`). Included, unchanged, by a binary built against
-// this SDK and by a module built against the official 1.0.2 crate (`tests/tests/
+// this SDK and by a module built against the official 1.0.2 crate (`tests/tests/it/
 // compat_v1_usage.rs`), so that it is shown to be 1.0 code that also builds here. The
 // includer brings `PassageFlex` into scope, as 1.0's README does with
 // `use passage_flex::PassageFlex;`.

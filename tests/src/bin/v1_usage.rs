@@ -1,5 +1,5 @@
 //! Code written for the official `passage_flex` crate 1.0 (`tests/v1_usage/usage.rs`), built
-//! against this SDK. Run by `tests/tests/compat_v1_usage.rs` against an emulator, with the
+//! against this SDK. Run by `tests/tests/it/compat_v1_usage.rs` against an emulator, with the
 //! external ID and a login nonce in `V1_EXTERNAL_ID` and `V1_NONCE`.
 
 use passage_flex::PassageFlex;

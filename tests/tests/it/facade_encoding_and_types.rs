@@ -179,3 +179,30 @@ fn enums_display_as_the_api_spells_them() {
     assert_eq!(WebAuthnType::Unknown("hybrid".into()).as_str(), "hybrid");
     assert_eq!(AppType::Flex.as_str(), "flex");
 }
+
+#[tokio::test]
+async fn a_user_serializes_with_passages_field_names_and_reads_back_the_same() {
+    let server = MockServer::start_async().await;
+    stub_lookup(&server, "ada", "usr_1", "ada").await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users/usr_1"));
+            then.status(200).json_body(json!({"user": user_json("usr_1", "ada")}));
+        })
+        .await;
+    let user = client(&server).get_user("ada").await.expect("get_user");
+
+    // As 1.0's user did, so that a handler can return it as JSON.
+    let written = serde_json::to_value(&user).expect("a user serializes");
+    let device = &written["webauthn_devices"][0];
+    assert_eq!(device["type"], "passkey");
+    assert!(device.get("device_type").is_none(), "{device}");
+    assert_eq!(device["icons"], json!({"light": "data:image/svg+xml;base64,PHN2Zz4=", "dark": null}));
+    assert_eq!(written["status"], "active");
+    assert_eq!(written["login_count"], 7);
+    assert_eq!(written["last_login_at"], "2024-06-02T12:30:00Z");
+    assert_eq!(written["user_metadata"], json!({"plan": "pro"}));
+
+    let read: passage_flex::PassageUser = serde_json::from_value(written).expect("reads back");
+    assert_eq!(read, user);
+}

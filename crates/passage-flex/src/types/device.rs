@@ -3,11 +3,15 @@
 use super::{count, utc};
 use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
+use serde::{Deserialize, Serialize};
 
 pub use passage_flex_openapi::models::WebAuthnType;
 
 /// One passkey of a user, from [`PassageFlex::get_devices`](crate::PassageFlex::get_devices).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serializes with Passage's field names (`type` for [`device_type`](Self::device_type)) and
+/// RFC 3339 timestamps, as the official crate's device did, so that it can be handed on as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PasskeyDevice {
     /// The device ID, for [`PassageFlex::revoke_device`](crate::PassageFlex::revoke_device).
@@ -17,6 +21,7 @@ pub struct PasskeyDevice {
     /// The name shown to the user.
     pub friendly_name: String,
     /// What kind of authenticator holds the passkey.
+    #[serde(rename = "type")]
     pub device_type: WebAuthnType,
     /// How many times it was used to log in.
     pub usage_count: u32,
@@ -31,7 +36,7 @@ pub struct PasskeyDevice {
 }
 
 /// Data-URI SVG icons of the passkey provider (for example a password manager).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeviceIcons {
     /// For light backgrounds.

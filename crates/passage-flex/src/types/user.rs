@@ -3,12 +3,16 @@
 use super::{PasskeyDevice, WebAuthnType, count, utc};
 use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 pub use passage_flex_openapi::models::UserStatus;
 
 /// A user with their passkeys, from [`PassageFlex::get_user`](crate::PassageFlex::get_user).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serializes with Passage's field names and RFC 3339 timestamps, as the official crate's user
+/// did, so that it can be handed on as JSON (and read back, say for a test fixture).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PassageUser {
     /// The Passage user ID.
@@ -44,8 +48,8 @@ pub struct PassageUser {
 }
 
 /// A user as listed by [`PassageFlex::list_users`](crate::PassageFlex::list_users): the user
-/// without their passkeys.
-#[derive(Debug, Clone, PartialEq)]
+/// without their passkeys. Serializes as [`PassageUser`] does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserSummary {
     /// The Passage user ID.
