@@ -77,6 +77,8 @@ struct Answer {
     retry_after: Option<&'static str>,
     extra_headers: Vec<(String, Vec<u8>)>,
     body: Vec<u8>,
+    /// The body is the documented shape, untouched: it must decode.
+    right_shape: bool,
     framing: Framing,
 }
 
@@ -101,6 +103,7 @@ impl std::fmt::Debug for Answer {
                     .collect::<Vec<_>>(),
             )
             .field("body", &lossy(&self.body))
+            .field("right_shape", &self.right_shape)
             .field("framing", &self.framing)
             .finish()
     }
@@ -403,12 +406,20 @@ fn odd_number() -> impl Strategy<Value = &'static str> {
     ])
 }
 
-/// Every kind of body, around the right one for the request.
-fn body(right: BoxedStrategy<Value>) -> impl Strategy<Value = Vec<u8>> {
+/// Every kind of body, around the right one for the request; `true` with the right one itself.
+fn body(right: BoxedStrategy<Value>) -> impl Strategy<Value = (Vec<u8>, bool)> {
+    let right_shape = right.clone().prop_map(|value| (value.to_string().into_bytes(), true));
+    prop_oneof![
+        6 => right_shape,
+        20 => other_body(right).prop_map(|body| (body, false)),
+    ]
+}
+
+/// Bodies other than the right one, most of them made from it.
+fn other_body(right: BoxedStrategy<Value>) -> impl Strategy<Value = Vec<u8>> {
     const MARK: &str = "\u{1}odd-number\u{1}";
     let bytes = |value: &Value| value.to_string().into_bytes();
     prop_oneof![
-        6 => right.clone().prop_map(move |value| bytes(&value)),
         // A field of the wrong type or shape somewhere.
         3 => (right.clone(), any::<usize>(), any_json()).prop_map(move |(mut value, at, other)| {
             replace_node(&mut value, at, other);
@@ -485,17 +496,20 @@ fn answer(right: BoxedStrategy<Value>) -> impl Strategy<Value = Answer> {
         extra_headers(),
         body(right),
     )
-        .prop_flat_map(|(status, content_type, retry_after, extra_headers, body)| {
-            let len = body.len();
-            framing(len).prop_map(move |framing| Answer {
-                status: status.clone(),
-                content_type: content_type.clone(),
-                retry_after,
-                extra_headers: extra_headers.clone(),
-                body: body.clone(),
-                framing,
-            })
-        })
+        .prop_flat_map(
+            |(status, content_type, retry_after, extra_headers, (body, right_shape))| {
+                let len = body.len();
+                framing(len).prop_map(move |framing| Answer {
+                    status: status.clone(),
+                    content_type: content_type.clone(),
+                    retry_after,
+                    extra_headers: extra_headers.clone(),
+                    body: body.clone(),
+                    right_shape,
+                    framing,
+                })
+            },
+        )
 }
 
 /// Strings as IDs come: mostly plain, sometimes anything.
@@ -942,7 +956,8 @@ fn check(
             Ok(returned) => prop_assert!(false, "Ok({returned:?}) from a {status} answer"),
         },
         Delivery::Whole { status, body } if reads_body => {
-            check_success_answer(op, target, status, &body, outcome, seen)?;
+            let right_shape = answer.right_shape && body == answer.body;
+            check_success_answer(op, target, status, &body, right_shape, outcome, seen)?;
         }
         // A delete is done once a success status arrives, whatever its body.
         Delivery::Whole { .. } => prop_assert!(outcome.is_ok(), "{outcome:?}"),
@@ -977,6 +992,7 @@ fn check_success_answer(
     target: Target,
     status: u16,
     body: &[u8],
+    right_shape: bool,
     outcome: &Result<Returned, Error>,
     seen: &[SeenRequest],
 ) -> Result<(), TestCaseError> {
@@ -1002,6 +1018,7 @@ fn check_success_answer(
                 ..
             }),
         ) => {
+            prop_assert!(!right_shape, "a body of the documented shape was refused: {outcome:?}");
             prop_assert_eq!(*op_name, operation);
             prop_assert_eq!(*s, status);
             prop_assert_eq!(got, &snippet(&text(body)));
@@ -1396,6 +1413,8 @@ fn every_code_and_status_maps_as_documented_and_only_transient_answers_are_repea
         retry_after,
         extra_headers: Vec::new(),
         body: body.into_bytes(),
+        // Error bodies: their shape is a Passage error's, not a success's.
+        right_shape: false,
         framing,
     };
     let codes = [
