@@ -1,3 +1,5 @@
+//! Fake: the emulator binary itself, killed with SIGKILL.
+//!
 //! The state file against `kill -9`: the emulator binary is killed again and again while
 //! clients keep changing its state, and after every restart each change it had answered is
 //! still there, and the file still loads.
@@ -13,7 +15,12 @@ use serde_json::{Value, json};
 
 const APP: &str = "emulator_app";
 const KEY: &str = "Bearer emulator_api_key";
+/// Kills at least this many times...
 const ROUNDS: usize = 10;
+/// ...and until this many kills have landed while a save was half-written (its temporary file
+/// left behind), so that the test has shown what it is for, but at most `MAX_ROUNDS` times.
+const KILLS_MID_WRITE: usize = 3;
+const MAX_ROUNDS: usize = 60;
 const WRITERS: usize = 4;
 
 /// A running emulator binary, and the thread that drains its log.
@@ -162,8 +169,10 @@ async fn every_answered_change_survives_kill_9_in_the_middle_of_writing() {
         .unwrap();
     let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
     let mut kills_mid_write = 0;
+    let mut round = 0;
 
-    for round in 0..=ROUNDS {
+    loop {
+        let last = round >= MAX_ROUNDS || (round >= ROUNDS && kills_mid_write >= KILLS_MID_WRITE);
         let mut running = start(&path);
         let saved = saved_users(&http, &running.base_url).await;
         {
@@ -175,7 +184,7 @@ async fn every_answered_change_survives_kill_9_in_the_middle_of_writing() {
                 assert!(saved[user] >= 1, "round {round}: {user}'s passkey was lost");
             }
         }
-        if round == ROUNDS {
+        if last {
             running.child.kill().unwrap();
             running.child.wait().unwrap();
             break;
@@ -191,7 +200,7 @@ async fn every_answered_change_survives_kill_9_in_the_middle_of_writing() {
             })
             .collect();
         // A different moment each round, so that kills land in different parts of a save.
-        tokio::time::sleep(Duration::from_millis(40 + 23 * round as u64)).await;
+        tokio::time::sleep(Duration::from_millis(40 + 23 * (round % 17) as u64)).await;
         running.child.kill().unwrap(); // SIGKILL: no chance to finish anything
         running.child.wait().unwrap();
         if temporary.exists() {
@@ -200,6 +209,7 @@ async fn every_answered_change_survives_kill_9_in_the_middle_of_writing() {
         for writer in writers {
             writer.await.unwrap();
         }
+        round += 1;
     }
     let acknowledged = acknowledged.lock().unwrap();
     assert!(
@@ -207,8 +217,12 @@ async fn every_answered_change_survives_kill_9_in_the_middle_of_writing() {
         "too few writes to prove anything: {}",
         acknowledged.users.len()
     );
+    assert!(
+        kills_mid_write >= KILLS_MID_WRITE,
+        "in {round} kills only {kills_mid_write} landed in the middle of a save"
+    );
     println!(
-        "{ROUNDS} kills; {} users and {} passkeys answered, all kept; {kills_mid_write} kills \
+        "{round} kills; {} users and {} passkeys answered, all kept; {kills_mid_write} kills \
          left a half-written temporary file behind",
         acknowledged.users.len(),
         acknowledged.with_passkey.len()

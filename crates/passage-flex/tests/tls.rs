@@ -1,3 +1,5 @@
+//! Fake: the emulator behind a local HTTPS front (a CA made for the run).
+//!
 //! The SDK's own client over TLS with the backend this build's features select (`rustls`,
 //! `rustls-aws-lc` or `native-tls`; run once per feature, see `.ci/run`), against the emulator
 //! behind a local HTTPS front whose CA is made at run time and trusted through

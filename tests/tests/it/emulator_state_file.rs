@@ -1,4 +1,4 @@
-//! Fake: the emulator, in-process and as a binary, with a state file.
+//! Fake: the in-process emulator with a state file, restarted.
 //!
 //! The emulator's opt-in state file: users and real passkeys outlive a restart, and a file the
 //! emulator cannot trust is refused at start and left as it was. (Kills in the middle of a
