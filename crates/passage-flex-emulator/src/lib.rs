@@ -94,7 +94,8 @@
 // A request flows one way: `server` (the listener) -> `router` (the route table) -> `request`
 // (middleware, gates, readers) -> `handlers` -> `store` (the state and its rules) -> `render`
 // (JSON bodies, the console's page); refusals are `api_error`'s. `shared` is what every handler
-// reads; ARCHITECTURE.md draws the whole tree.
+// reads; `users_query`, the parsed `GET /users` query, is read by the handler, the store and the
+// renderer alike. ARCHITECTURE.md draws the whole tree.
 mod api_error;
 #[cfg(feature = "passkey-browser")]
 pub mod browser;
@@ -108,6 +109,7 @@ mod router;
 mod server;
 mod shared;
 mod store;
+mod users_query;
 
 pub use api_error::Failure;
 pub use config::{

@@ -11,7 +11,7 @@ use crate::render::api_json;
 use crate::request::auth::Authorized;
 use crate::request::extractors::{ApiBody, ApiPath};
 use crate::request::json_body::JsonObject;
-use crate::request::users_query::ListQuery;
+use crate::users_query::ListQuery;
 use crate::store::UserUpdate;
 
 pub(crate) async fn list(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 
 use crate::config::AppConfig;
-use crate::request::users_query::ListQuery;
+use crate::users_query::ListQuery;
 use crate::store::{Device, Page, User};
 
 pub(crate) fn app(config: &AppConfig) -> models::AppResponse {

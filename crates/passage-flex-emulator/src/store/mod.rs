@@ -13,7 +13,7 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use passage_flex_openapi::models::UserStatus;
 
 use crate::api_error::Failure;
-use crate::request::users_query::ListQuery;
+use crate::users_query::ListQuery;
 use state_file::StateFile;
 
 mod handshakes;

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::request::users_query::{Field, Filter, ListQuery, SortKey, fixed_form};
+use crate::users_query::{Field, Filter, ListQuery, SortKey, fixed_form};
 
 use super::User;
 

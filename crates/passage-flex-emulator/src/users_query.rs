@@ -1,9 +1,9 @@
 //! `GET /users`: the query, parsed and validated, and spelled back as the parameters its
 //! `_links` repeat.
 //!
-//! Pure data: which users a query selects, in which order, and which page of them, is the
-//! store's (`store::user_page`), which asks the [`Filter`]s and [`SortKey`]s of a [`ListQuery`];
-//! the links themselves are built by `render::api_json`.
+//! Pure data, a leaf of the module tree: the handler parses it, the store (`store::user_page`)
+//! decides which users it selects, in which order and which page of them by asking its
+//! [`Filter`]s and [`SortKey`]s, and `render::api_json` builds the `_links` from it.
 //!
 //! The rules, from Passage's spec:
 //!
