@@ -11,8 +11,8 @@ use crate::render::api_json;
 use crate::request::auth::Authorized;
 use crate::request::extractors::{ApiBody, ApiPath};
 use crate::request::json_body::JsonObject;
-use crate::users_query::ListQuery;
 use crate::store::UserUpdate;
+use crate::users_query::ListQuery;
 
 pub(crate) async fn list(
     _: Authorized,

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use passage_flex_openapi::models;
 
 use crate::config::AppConfig;
-use crate::users_query::ListQuery;
 use crate::store::{Device, Page, User};
+use crate::users_query::ListQuery;
 
 pub(crate) fn app(config: &AppConfig) -> models::AppResponse {
     let ttl = |seconds| models::TtlAuthMethod {
