@@ -146,7 +146,12 @@ pub use chrono;
 /// The generated low-level crate, `passage-flex-openapi`, for calling endpoints directly.
 pub use passage_flex_openapi as openapi;
 
-/// The README's examples, compiled as doctests so they cannot rot.
+/// The crate README's example (the crates.io page), compiled as a doctest so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;
+
+/// The repository README's examples, likewise.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
