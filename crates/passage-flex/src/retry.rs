@@ -361,6 +361,28 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_reach_the_policy() {
+        assert!(Retry::new(&RetryConfig::disabled()).backoff.is_none());
+        assert!(Retry::new(&RetryConfig::new()).backoff.is_some());
+        let patient = Retry::new(&RetryConfig::new().max_retry_after(Duration::from_secs(42)));
+        assert_eq!(patient.max_retry_after, Duration::from_secs(42));
+        assert_eq!(
+            RetryConfig::default().max_retry_after,
+            Duration::from_secs(10)
+        );
+    }
+
+    #[test]
+    fn the_limits_themselves_are_usable() {
+        let fixed = RetryConfig::new().backoff(Duration::from_secs(1), Duration::from_secs(1));
+        assert!(fixed.problem().is_none(), "initial equal to max");
+        let longest = RetryConfig::new().backoff(Duration::ZERO, RetryConfig::BACKOFF_LIMIT);
+        assert!(longest.problem().is_none(), "max at the limit");
+        let most = RetryConfig::new().max_attempts(RetryConfig::ATTEMPTS_LIMIT);
+        assert!(most.problem().is_none());
+    }
+
+    #[test]
     fn unusable_settings_are_named() {
         assert!(RetryConfig::new().problem().is_none());
         assert!(RetryConfig::disabled().problem().is_none());

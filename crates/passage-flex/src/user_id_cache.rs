@@ -410,7 +410,8 @@ mod tests {
         let start = Instant::now();
         fill(&cache, &["old"], start);
         fill(&cache, &["new"], start + Duration::from_secs(30));
-        let later = start + Duration::from_secs(61);
+        // The very instant it expires, as `fresh` counts it.
+        let later = start + Duration::from_secs(60);
         // "old" was read before it expired, which does not save it once expired.
         assert!(cache.lock().fresh("old", start).is_some());
         fill(&cache, &["next"], later);
@@ -440,6 +441,27 @@ mod tests {
     }
 
     #[test]
+    fn the_queue_stays_within_twice_the_entries_while_they_are_refilled() {
+        let cache = UserIdCache::new(1000, HOUR);
+        let now = Instant::now();
+        let keys: Vec<String> = (0..100).map(|n| format!("user-{n}")).collect();
+        for round in 0..30 {
+            for key in &keys {
+                cache.forget(key);
+                fill(&cache, &[key.as_str()], now);
+                let state = cache.lock();
+                let bound = 2 * state.known + 16;
+                assert!(
+                    state.queue.len() <= bound,
+                    "round {round}: {} > {bound}",
+                    state.queue.len()
+                );
+            }
+        }
+        assert_eq!(known(&cache).len(), 100);
+    }
+
+    #[test]
     fn replacing_an_entry_leaves_one_live_queue_record() {
         let cache = UserIdCache::new(2, HOUR);
         let now = Instant::now();
@@ -451,6 +473,46 @@ mod tests {
         fill(&cache, &["a", "b"], now);
         fill(&cache, &["c"], now);
         assert_eq!(known(&cache), ["b", "c"]);
+    }
+
+    #[test]
+    fn a_stale_queue_record_does_not_evict_the_entry_made_since() {
+        let cache = UserIdCache::new(2, HOUR);
+        let now = Instant::now();
+        // "a" is forgotten and filled again after "b": it is the newer of the two.
+        fill(&cache, &["a"], now);
+        cache.forget("a");
+        fill(&cache, &["b", "a"], now);
+        fill(&cache, &["c"], now);
+        assert_eq!(known(&cache), ["a", "c"]);
+    }
+
+    #[tokio::test]
+    async fn a_lookup_overtaken_by_a_newer_one_for_its_key_is_not_remembered() {
+        let cache = UserIdCache::new(10, HOUR);
+        let (release_old, old_released) = watch::channel(false);
+        let mut old = Box::pin(cache.get_or_look_up("ada", || async move {
+            let mut released = old_released;
+            let _ = released.wait_for(|go| *go).await;
+            Ok("usr_old".to_string())
+        }));
+        assert!(old.as_mut().now_or_never().is_none());
+        // The user was deleted meanwhile, and another caller looks them up afresh.
+        cache.forget("ada");
+        let (release_new, new_released) = watch::channel(false);
+        let mut new = Box::pin(cache.get_or_look_up("ada", || async move {
+            let mut released = new_released;
+            let _ = released.wait_for(|go| *go).await;
+            Ok("usr_new".to_string())
+        }));
+        assert!(new.as_mut().now_or_never().is_none());
+        // The old lookup ends first: its caller gets its answer, the cache does not.
+        let _ = release_old.send(true);
+        assert_eq!(old.await.ok(), Some("usr_old".into()));
+        assert_eq!(cache.get("ada"), None);
+        let _ = release_new.send(true);
+        assert_eq!(new.await.ok(), Some("usr_new".into()));
+        assert_eq!(cache.get("ada"), Some("usr_new".into()));
     }
 
     #[tokio::test]
