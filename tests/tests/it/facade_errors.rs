@@ -307,3 +307,23 @@ async fn the_api_key_appears_in_no_debug_display_or_error() {
         assert!(!text.contains(API_KEY), "API key leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_user_gone_between_a_fresh_lookup_and_the_call_is_not_looked_up_again() {
+    // Only an ID that came from the cache may be stale; one looked up a moment ago is the
+    // answer, so the call's user_not_found is the caller's, after one lookup and one call.
+    let server = MockServer::start_async().await;
+    let lookup = stub_lookup(&server, "ada", "usr_1", "ada").await;
+    let gone = server
+        .mock_async(|when, then| {
+            when.method(GET).path(app_path("/users/usr_1"));
+            then.status(404)
+                .json_body(json!({"code": "user_not_found", "error": "User not found."}));
+        })
+        .await;
+
+    let err = client(&server).get_user("ada").await.unwrap_err();
+
+    assert!(matches!(err, Error::UserNotFound(_)), "{err:?}");
+    assert_eq!((lookup.calls_async().await, gone.calls_async().await), (1, 1));
+}

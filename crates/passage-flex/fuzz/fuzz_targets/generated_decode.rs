@@ -1,7 +1,9 @@
 //! The generated crate's response decoding: any body, read as the generated calls read it
-//! (lossy UTF-8, then JSON into the response model, then `serde_path_to_error` for the reason),
-//! never panics; a body that decodes re-encodes to one that decodes to the same value; and the
-//! path-segment encoder's output is plain unreserved ASCII that decodes back to its input.
+//! (lossy UTF-8, then the generated crate's own decoder, `xtask/codegen/inline/decode.rs`,
+//! into the response model, naming the failing value's path when it fails), never panics; a
+//! body that decodes re-encodes to one that decodes to the same value; a refusal names a path
+//! and keeps the body; and the path-segment encoder's output is plain unreserved ASCII that
+//! decodes back to its input.
 
 #![no_main]
 
@@ -11,6 +13,12 @@ use passage_flex_openapi::models;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Debug;
+
+/// The decoder the generated operations call, compiled here from its source as xtask does (it
+/// is private to the generated crate).
+#[allow(dead_code)]
+#[path = "../../../../xtask/codegen/inline/decode.rs"]
+mod generated_decoder;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -25,16 +33,18 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn decode<T: DeserializeOwned + Serialize + PartialEq + Debug>(text: &str) {
-    match serde_json::from_str::<T>(text) {
+    let status = reqwest::StatusCode::OK;
+    match generated_decoder::json::<T>(status, None, text.to_owned()) {
         Ok(value) => {
             let again = serde_json::to_string(&value).expect("a decoded model encodes");
             let decoded: T = serde_json::from_str(&again).expect("its encoding decodes");
             assert_eq!(decoded, value, "{again}");
         }
-        Err(_) => {
-            let mut json = serde_json::Deserializer::from_str(text);
-            let tracked = serde_path_to_error::deserialize::<_, T>(&mut json);
-            let _ = tracked.map_err(|err| err.to_string());
+        Err(refused) => {
+            assert_eq!(refused.content, text);
+            // `path: serde_json's reason`, which says where it stopped.
+            assert!(refused.reason.contains(": "), "{}", refused.reason);
+            assert!(refused.reason.contains(" at line "), "{}", refused.reason);
         }
     }
 }
