@@ -637,6 +637,11 @@ async fn work(task: usize, ops: usize, setup: &Setup, tally: &Tally) {
         let churned = churned_now(setup, n, before);
         // The transaction creates and verify_nonce are sent once.
         let repeatable = !matches!(roll, 700..800 | 950..);
-        tally.record(&format!("op {roll} on {user}"), outcome, churned, repeatable);
+        tally.record(
+            &format!("op {roll} on {user}"),
+            outcome,
+            churned,
+            repeatable,
+        );
     }
 }

@@ -187,7 +187,8 @@ async fn a_user_serializes_with_passages_field_names_and_reads_back_the_same() {
     server
         .mock_async(|when, then| {
             when.method(GET).path(app_path("/users/usr_1"));
-            then.status(200).json_body(json!({"user": user_json("usr_1", "ada")}));
+            then.status(200)
+                .json_body(json!({"user": user_json("usr_1", "ada")}));
         })
         .await;
     let user = client(&server).get_user("ada").await.expect("get_user");
@@ -197,7 +198,10 @@ async fn a_user_serializes_with_passages_field_names_and_reads_back_the_same() {
     let device = &written["webauthn_devices"][0];
     assert_eq!(device["type"], "passkey");
     assert!(device.get("device_type").is_none(), "{device}");
-    assert_eq!(device["icons"], json!({"light": "data:image/svg+xml;base64,PHN2Zz4=", "dark": null}));
+    assert_eq!(
+        device["icons"],
+        json!({"light": "data:image/svg+xml;base64,PHN2Zz4=", "dark": null})
+    );
     assert_eq!(written["status"], "active");
     assert_eq!(written["login_count"], 7);
     assert_eq!(written["last_login_at"], "2024-06-02T12:30:00Z");

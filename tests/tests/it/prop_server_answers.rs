@@ -408,7 +408,9 @@ fn odd_number() -> impl Strategy<Value = &'static str> {
 
 /// Every kind of body, around the right one for the request; `true` with the right one itself.
 fn body(right: BoxedStrategy<Value>) -> impl Strategy<Value = (Vec<u8>, bool)> {
-    let right_shape = right.clone().prop_map(|value| (value.to_string().into_bytes(), true));
+    let right_shape = right
+        .clone()
+        .prop_map(|value| (value.to_string().into_bytes(), true));
     prop_oneof![
         6 => right_shape,
         20 => other_body(right).prop_map(|body| (body, false)),
@@ -1018,7 +1020,10 @@ fn check_success_answer(
                 ..
             }),
         ) => {
-            prop_assert!(!right_shape, "a body of the documented shape was refused: {outcome:?}");
+            prop_assert!(
+                !right_shape,
+                "a body of the documented shape was refused: {outcome:?}"
+            );
             prop_assert_eq!(*op_name, operation);
             prop_assert_eq!(*s, status);
             prop_assert_eq!(got, &snippet(&text(body)));
