@@ -325,5 +325,8 @@ async fn a_user_gone_between_a_fresh_lookup_and_the_call_is_not_looked_up_again(
     let err = client(&server).get_user("ada").await.unwrap_err();
 
     assert!(matches!(err, Error::UserNotFound(_)), "{err:?}");
-    assert_eq!((lookup.calls_async().await, gone.calls_async().await), (1, 1));
+    assert_eq!(
+        (lookup.calls_async().await, gone.calls_async().await),
+        (1, 1)
+    );
 }
