@@ -58,10 +58,11 @@ pub(crate) fn json<D: serde::de::DeserializeOwned>(
         Ok(decoded) => return Ok(decoded),
         Err(failure) => failure,
     };
-    let reason = format!(
-        "{}: {failure}",
-        path_at(&content, failure.line(), failure.column())
-    );
+    // serde_json's own message, behind the failing value's path unless it failed at the top.
+    let reason = match path_at(&content, failure.line(), failure.column()) {
+        Some(path) => format!("{path}: {failure}"),
+        None => failure.to_string(),
+    };
     Err(UndecodableResponse {
         status,
         content_type: content_type
@@ -79,10 +80,11 @@ enum Level {
     Array(usize),
 }
 
-/// The path (`users[1].webauthn_devices[0].type`, `.` for the top) of the value being read at
-/// `line` and `column` of `json` (both 1-based, the column in bytes: where serde_json reports an
-/// error). A missing field is reported where its object closes, so its path is the object's.
-fn path_at(json: &str, line: usize, column: usize) -> String {
+/// The path (`users[1].webauthn_devices[0].type`) of the value being read at `line` and
+/// `column` of `json` (both 1-based, the column in bytes: where serde_json reports an error), or
+/// `None` at the top of the body. A missing field is reported where its object closes, so its
+/// path is the object's; a duplicate or unknown key right after the key, so its path ends in it.
+fn path_at(json: &str, line: usize, column: usize) -> Option<String> {
     let bytes = json.as_bytes();
     let line_start = match line {
         0 | 1 => 0,
@@ -115,12 +117,13 @@ fn path_at(json: &str, line: usize, column: usize) -> String {
                 while at < bytes.len() && bytes[at] != b'"' {
                     at += if bytes[at] == b'\\' { 2 } else { 1 };
                 }
-                // A string directly followed by `:` is a key.
+                // A string directly followed by `:` is a key, even when the error came before
+                // the `:` was read (a duplicate or unknown field is reported right after it).
                 let mut next = at + 1;
                 while next < bytes.len() && bytes[next].is_ascii_whitespace() {
                     next += 1;
                 }
-                let is_key = next < end && bytes.get(next) == Some(&b':');
+                let is_key = bytes.get(next) == Some(&b':');
                 if let (true, Some(Level::Object(key))) = (is_key, levels.last_mut()) {
                     let raw = bytes.get(start..at.min(bytes.len())).unwrap_or_default();
                     *key = Some(String::from_utf8_lossy(raw).into_owned());
@@ -144,10 +147,7 @@ fn path_at(json: &str, line: usize, column: usize) -> String {
             Level::Array(index) => path.push_str(&format!("[{index}]")),
         }
     }
-    if path.is_empty() {
-        path.push('.');
-    }
-    path
+    (!path.is_empty()).then_some(path)
 }
 
 #[cfg(test)]
@@ -206,10 +206,11 @@ mod tests {
         );
     }
 
-    /// Where serde_json stops on `body` decoded as `T`, as [`super::path_at`] names it.
+    /// Where serde_json stops on `body` decoded as `T`, as [`super::path_at`] names it (`.`
+    /// for the top).
     fn failing_path<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
         let failure = serde_json::from_str::<T>(body).expect_err("a failure");
-        super::path_at(body, failure.line(), failure.column())
+        super::path_at(body, failure.line(), failure.column()).unwrap_or_else(|| ".".into())
     }
 
     #[derive(Debug, serde::Deserialize)]
@@ -253,6 +254,25 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_or_unknown_key_is_named_not_the_one_before_it() {
+        let twice = r#"{"devices": [{"id": "a", "type": "passkey", "id": "b"}], "count": 1}"#;
+        assert_eq!(failing_path::<Account>(twice), "devices[0].id");
+        let again = r#"{"devices": [], "count": 1, "devices": []}"#;
+        assert_eq!(failing_path::<Account>(again), "devices");
+
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            count: u32,
+        }
+        assert_eq!(
+            failing_path::<Strict>(r#"{"count": 1, "extra": 2}"#),
+            "extra"
+        );
+    }
+
+    #[test]
     fn the_path_reads_keys_with_escapes_across_lines() {
         let body = "{\n  \"dev\\\"ices\": 1,\n  \"devices\": [\n    {\"id\": \"a,b]}\", \"type\": 5}\n  ],\n  \"count\": 1\n}";
         assert_eq!(failing_path::<Account>(body), "devices[0].type");
@@ -266,18 +286,15 @@ mod tests {
                 let _ = super::path_at(body, line, column);
             }
         }
-        assert_eq!(super::path_at("", 1, 5), ".");
+        assert_eq!(super::path_at("", 1, 5), None);
     }
 
     #[test]
     fn a_body_that_is_not_json_is_refused_with_serdes_reason() {
         let refused = decode(Some("text/html"), "<html>Bad Gateway</html>").expect_err("HTML");
         assert_eq!(refused.content, "<html>Bad Gateway</html>");
-        assert!(
-            refused.reason.contains("expected value"),
-            "{}",
-            refused.reason
-        );
+        // At the top of the body: serde_json's message alone, with no path before it.
+        assert_eq!(refused.reason, "expected value at line 1 column 1");
         assert_eq!(
             refused.to_string(),
             format!(

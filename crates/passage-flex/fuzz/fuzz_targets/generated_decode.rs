@@ -42,8 +42,8 @@ fn decode<T: DeserializeOwned + Serialize + PartialEq + Debug>(text: &str) {
         }
         Err(refused) => {
             assert_eq!(refused.content, text);
-            // `path: serde_json's reason`, which says where it stopped.
-            assert!(refused.reason.contains(": "), "{}", refused.reason);
+            // serde_json's reason, which says where it stopped, after the failing value's path
+            // unless it failed at the top.
             assert!(refused.reason.contains(" at line "), "{}", refused.reason);
         }
     }
