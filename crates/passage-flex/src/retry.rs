@@ -91,7 +91,8 @@ impl RetryConfig {
         self
     }
 
-    /// The wait before the first retry, doubled (with jitter) for each further one up to `max`.
+    /// The waits between attempts: each is drawn at random between `initial` and a ceiling that
+    /// starts at twice `initial` and doubles for each further retry, up to `max`.
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_backoff = initial;
         self.max_backoff = max;
@@ -141,8 +142,9 @@ impl Retry {
 }
 
 /// Exponential backoff with jitter: before retry `n` (0 for the first), a wait drawn evenly
-/// between `initial` and `initial * 2^n`, the latter capped at `max`. Jitter keeps clients that
-/// failed together from retrying together; the floor keeps a retry from following at once.
+/// between `initial` and `initial * 2^(n+1)`, the latter capped at `max`. Jitter, from the first
+/// retry on, keeps clients that failed together from retrying together; the floor keeps a retry
+/// from following at once.
 #[derive(Debug, Clone, Copy)]
 struct Backoff {
     max_attempts: u32,
@@ -157,7 +159,8 @@ impl Backoff {
         if attempts >= self.max_attempts {
             return None;
         }
-        let doublings = attempts.saturating_sub(1).min(31);
+        // After the first failure (`attempts` 1) the wait is drawn up to twice `initial`.
+        let doublings = attempts.min(31);
         let ceiling = self
             .initial
             .checked_mul(1 << doublings)
@@ -314,11 +317,10 @@ mod tests {
         let policy = backoff(10, 100, 1000);
         let ms = Duration::from_millis;
         for (attempts, ceiling) in [
-            (1, ms(100)),
-            (2, ms(200)),
-            (3, ms(400)),
-            (4, ms(800)),
-            (5, ms(1000)),
+            (1, ms(200)),
+            (2, ms(400)),
+            (3, ms(800)),
+            (4, ms(1000)),
             (9, ms(1000)),
         ] {
             for _ in 0..200 {
@@ -331,21 +333,21 @@ mod tests {
     }
 
     #[test]
-    fn waits_are_spread_not_fixed() {
+    fn waits_are_spread_not_fixed_from_the_first_retry_on() {
         let policy = backoff(10, 100, 10_000);
-        let waits: std::collections::HashSet<Duration> =
-            (0..100).filter_map(|_| policy.delay(5)).collect();
-        assert!(
-            waits.len() > 50,
-            "only {} distinct waits in 100",
-            waits.len()
-        );
-        let mean = waits.iter().sum::<Duration>() / waits.len() as u32;
-        // Even between 100 ms and 1,600 ms: the mean near 850 ms.
-        assert!(
-            mean > Duration::from_millis(600) && mean < Duration::from_millis(1100),
-            "{mean:?}"
-        );
+        // Even between 100 ms and 200 ms, and between 100 ms and 3,200 ms.
+        for (attempts, low, high) in [(1, 130, 170), (5, 1200, 2100)] {
+            let waits: std::collections::HashSet<Duration> =
+                (0..100).filter_map(|_| policy.delay(attempts)).collect();
+            assert!(
+                waits.len() > 50,
+                "only {} distinct waits in 100",
+                waits.len()
+            );
+            let mean = waits.iter().sum::<Duration>() / waits.len() as u32;
+            let (low, high) = (Duration::from_millis(low), Duration::from_millis(high));
+            assert!(mean > low && mean < high, "after {attempts}: {mean:?}");
+        }
     }
 
     #[test]
