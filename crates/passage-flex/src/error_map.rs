@@ -150,7 +150,7 @@ impl fmt::Display for TimedOut {
 /// The wait a `Retry-After` header asks for: delay-seconds or an HTTP date (zero once past).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers
-        .get(http::header::RETRY_AFTER)?
+        .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?
         .trim();

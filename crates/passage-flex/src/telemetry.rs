@@ -45,7 +45,7 @@ pub(crate) fn traced<'a, T>(
 /// An operation's future, as [`traced`] returns it. Written out rather than composed from
 /// `Instrumented` and `inspect`: each layer of those is compiled again for every operation,
 /// where this is compiled once for each type an operation returns.
-pub(crate) struct Operation<'a, T> {
+pub(crate) struct Operation<'a, T: 'a> {
     span: Span,
     started: Instant,
     work: Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>,
@@ -66,6 +66,16 @@ impl<T> Future for Operation<'_, T> {
         };
         finish(&this.span, this.started, outcome.as_ref().err());
         Poll::Ready(outcome)
+    }
+}
+
+impl<'a, T: 'a> Drop for Operation<'a, T> {
+    /// Tears the work down inside the span, as `Instrumented` does: what a cancelled call does
+    /// while it is dropped belongs to its operation.
+    fn drop(&mut self) {
+        let _entered = self.span.enter();
+        // A `Pending` is zero-sized: boxing it allocates nothing.
+        self.work = Box::pin(std::future::pending());
     }
 }
 

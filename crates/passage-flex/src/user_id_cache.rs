@@ -142,20 +142,21 @@ impl UserIdCache {
     /// Remembers a looked-up ID, if the slot is still the one its lookup was started for.
     fn remember(&self, external_id: &str, stamp: u64, user_id: &str, now: Instant) {
         let mut state = self.lock();
-        let ours = matches!(
-            state.slots.get(external_id),
-            Some(Slot::Looking { stamp: current, .. }) if *current == stamp
-        );
-        if !ours {
-            return;
-        }
+        // The key the slot was made with, shared with the queue rather than copied again.
+        let key = match state.slots.get_key_value(external_id) {
+            Some((key, Slot::Looking { stamp: current, .. })) if *current == stamp => {
+                Arc::clone(key)
+            }
+            _ => return,
+        };
+        // Defensive: `CacheConfig` builds no cache without room for an entry.
         if self.max_entries == 0 {
             state.slots.remove(external_id);
             return;
         }
         while state.known >= self.max_entries && state.evict_one(now) {}
-        let key: Arc<str> = external_id.into();
         let stamp = state.stamp();
+        // Replaces the `Looking` slot (eviction takes `Known` ones only), keeping its key.
         state.slots.insert(
             Arc::clone(&key),
             Slot::Known {
