@@ -308,6 +308,17 @@ mod tests {
         }
     }
 
+    /// Waits until `gate` is opened: a lookup that holds its slot until the test lets it end.
+    async fn passed(gate: &watch::Receiver<bool>) {
+        let _ = gate.clone().wait_for(|open| *open).await;
+    }
+
+    /// Opens `gate` once the futures joined with this one have run up to their first wait.
+    async fn open_soon(gate: watch::Sender<bool>) {
+        tokio::task::yield_now().await;
+        let _ = gate.send(true);
+    }
+
     /// Fills `cache` as a lookup of each key would, at `now`.
     fn fill(cache: &UserIdCache, keys: &[&str], now: Instant) {
         for key in keys {
@@ -493,8 +504,7 @@ mod tests {
         let cache = UserIdCache::new(10, HOUR);
         let (release_old, old_released) = watch::channel(false);
         let mut old = Box::pin(cache.get_or_look_up("ada", || async move {
-            let mut released = old_released;
-            let _ = released.wait_for(|go| *go).await;
+            passed(&old_released).await;
             Ok("usr_old".to_string())
         }));
         assert!(old.as_mut().now_or_never().is_none());
@@ -502,8 +512,7 @@ mod tests {
         cache.forget("ada");
         let (release_new, new_released) = watch::channel(false);
         let mut new = Box::pin(cache.get_or_look_up("ada", || async move {
-            let mut released = new_released;
-            let _ = released.wait_for(|go| *go).await;
+            passed(&new_released).await;
             Ok("usr_new".to_string())
         }));
         assert!(new.as_mut().now_or_never().is_none());
@@ -523,17 +532,12 @@ mod tests {
         let (release, released) = watch::channel(false);
         let look_up = || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            let mut released = released.clone();
-            let _ = released.wait_for(|go| *go).await;
+            passed(&released).await;
             Ok("usr_1".to_string())
         };
         let callers =
             futures::future::join_all((0..16).map(|_| cache.get_or_look_up("ada", look_up)));
-        let release_later = async {
-            tokio::task::yield_now().await;
-            let _ = release.send(true);
-        };
-        let (results, ()) = futures::future::join(callers, release_later).await;
+        let (results, ()) = futures::future::join(callers, open_soon(release)).await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(results.iter().all(|r| r.as_deref().ok() == Some("usr_1")));
     }
@@ -545,17 +549,12 @@ mod tests {
         let (release, released) = watch::channel(false);
         let failing = || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            let mut released = released.clone();
-            let _ = released.wait_for(|go| *go).await;
+            passed(&released).await;
             Err(not_found())
         };
         let callers =
             futures::future::join_all((0..8).map(|_| cache.get_or_look_up("ada", failing)));
-        let release_later = async {
-            tokio::task::yield_now().await;
-            let _ = release.send(true);
-        };
-        let (results, ()) = futures::future::join(callers, release_later).await;
+        let (results, ()) = futures::future::join(callers, open_soon(release)).await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert!(
             results
